@@ -1,0 +1,1 @@
+"""One runnable pipeline per source, and what they share."""

@@ -1,0 +1,81 @@
+"""What every pipeline shares: the DuckDB destination, pipeline storage and a run summary."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import dlt
+from dlt.common.pipeline import LoadInfo
+
+from extract import settings
+from extract.quarantine import QUARANTINE_TABLE
+
+
+class _QuietQuarantineColumns(logging.Filter):
+    """dlt warns that the incremental cursor column got no data in the quarantine table;
+    quarantine rows have no cursor by design, so that one warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (f"table `{QUARANTINE_TABLE}` did not receive any data" in message)
+
+
+logging.getLogger("dlt").addFilter(_QuietQuarantineColumns())
+
+
+def make_pipeline(name: str, dataset_name: str, progress: Any = None) -> dlt.Pipeline:
+    """A dlt pipeline loading into the warehouse DuckDB file, with its state under ``warehouse/``.
+
+    Pending load packages of an interrupted run live in the pipelines directory; ``run`` finishes
+    them before extracting anything new.
+    """
+    settings.duckdb_path().parent.mkdir(parents=True, exist_ok=True)
+    return dlt.pipeline(
+        pipeline_name=name,
+        destination=dlt.destinations.duckdb(credentials=str(settings.duckdb_path())),
+        dataset_name=dataset_name,
+        pipelines_dir=str(settings.pipelines_dir()),
+        progress=progress,
+    )
+
+
+@dataclass
+class RunSummary:
+    """What a pipeline run did, in figures a person can read."""
+
+    source: str
+    rows: dict[str, int] = field(default_factory=dict)
+    quarantined: int = 0
+    load_info: LoadInfo | None = None
+
+    @property
+    def loaded(self) -> int:
+        return sum(n for table, n in self.rows.items() if table != QUARANTINE_TABLE)
+
+    def describe(self) -> str:
+        tables = ", ".join(f"{t}={n}" for t, n in sorted(self.rows.items()) if t != QUARANTINE_TABLE)
+        text = f"{self.source}: {self.loaded} rows loaded ({tables or 'nothing new'})"
+        if self.quarantined:
+            text += f"; {self.quarantined} quarantined (see the {QUARANTINE_TABLE} table)"
+        return text
+
+
+def run_source(
+    pipeline: dlt.Pipeline, source: Any, source_name: str, loader_file_format: str = "parquet"
+) -> RunSummary:
+    """Run a source, finishing any package an interrupted run left behind, and summarise it."""
+    load_info = pipeline.run(source, loader_file_format=loader_file_format)
+    counts: dict[str, int] = {}
+    trace = pipeline.last_trace
+    if trace and trace.last_normalize_info:
+        for table, count in trace.last_normalize_info.row_counts.items():
+            if not table.startswith("_dlt"):
+                counts[table] = counts.get(table, 0) + count
+    return RunSummary(
+        source=source_name,
+        rows=counts,
+        quarantined=counts.get(QUARANTINE_TABLE, 0),
+        load_info=load_info,
+    )

@@ -1,0 +1,83 @@
+"""Quarantine: records that fail validation are kept, with where they came from and why.
+
+Every source writes rejected records to a ``quarantine`` table in its own raw dataset through
+:func:`quarantine_item`. Rows are keyed on a hash of (source, location, record, field, reason),
+so loading the same bad input twice never duplicates them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+QUARANTINE_TABLE = "quarantine"
+MAX_RAW_CHARS = 20_000
+
+QUARANTINE_COLUMNS: dict[str, dict[str, Any]] = {
+    "quarantine_id": {"data_type": "text", "nullable": False},
+    "source": {"data_type": "text", "nullable": False},
+    "location": {"data_type": "text", "nullable": False},
+    "record_id": {"data_type": "text", "nullable": True},
+    "field": {"data_type": "text", "nullable": True},
+    "reason": {"data_type": "text", "nullable": False},
+    "raw_record": {"data_type": "text", "nullable": True},
+    "quarantined_at": {"data_type": "timestamp", "nullable": False},
+}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One reason a record could not be accepted."""
+
+    source: str
+    location: str
+    reason: str
+    record_id: str | None = None
+    field: str | None = None
+    raw_record: Any = None
+
+    def message(self) -> str:
+        """A one-line error naming file/page, record and field."""
+        parts = [f"{self.source}: {self.location}"]
+        if self.record_id:
+            parts.append(f"record {self.record_id}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        return ", ".join(parts) + f": {self.reason}"
+
+    def to_row(self) -> dict[str, Any]:
+        key = "\x1f".join(
+            part or "" for part in (self.source, self.location, self.record_id, self.field, self.reason)
+        )
+        raw = self.raw_record
+        if raw is not None and not isinstance(raw, str):
+            raw = json.dumps(raw, ensure_ascii=False, default=str)
+        if raw is not None and len(raw) > MAX_RAW_CHARS:
+            raw = raw[:MAX_RAW_CHARS] + f"... [truncated, {len(raw)} characters]"
+        return {
+            "quarantine_id": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
+            "source": self.source,
+            "location": self.location,
+            "record_id": self.record_id,
+            "field": self.field,
+            "reason": self.reason,
+            "raw_record": raw,
+            "quarantined_at": datetime.now(UTC).replace(tzinfo=None),
+        }
+
+
+def is_quarantine_row(item: Any) -> bool:
+    return isinstance(item, dict) and "quarantine_id" in item
+
+
+def routed_hints(table_name: str, primary_key: str, columns: dict[str, Any]) -> dict[str, Any]:
+    """Resource hints that send quarantine rows to their own table and everything else to
+    ``table_name``, each with its own key and column types (dlt's per-item dynamic hints)."""
+    return {
+        "table_name": lambda item: QUARANTINE_TABLE if is_quarantine_row(item) else table_name,
+        "primary_key": lambda item: "quarantine_id" if is_quarantine_row(item) else primary_key,
+        "columns": lambda item: QUARANTINE_COLUMNS if is_quarantine_row(item) else columns,
+    }

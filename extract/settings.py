@@ -1,0 +1,56 @@
+"""Paths and settings shared by every pipeline, all overridable from the environment.
+
+Relative paths are resolved against the project directory (the folder holding
+``dbt_project.yml``), so commands behave the same from any working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEMO_DATA_DIR = PACKAGE_DIR / "demo_data"
+
+
+def project_dir() -> Path:
+    """The dbt project directory: ``CTW_PROJECT_DIR`` or the checkout this package lives in."""
+    configured = os.environ.get("CTW_PROJECT_DIR")
+    return Path(configured).resolve() if configured else PACKAGE_DIR.parent
+
+
+def _path_from_env(variable: str, default: str) -> Path:
+    path = Path(os.environ.get(variable, default))
+    return path if path.is_absolute() else project_dir() / path
+
+
+def duckdb_path() -> Path:
+    """The warehouse file dlt loads into and dbt builds in (``CTW_DUCKDB_PATH``)."""
+    return _path_from_env("CTW_DUCKDB_PATH", "warehouse/warehouse.duckdb")
+
+
+def pipelines_dir() -> Path:
+    """Where dlt keeps pipeline state and pending load packages (``CTW_PIPELINES_DIR``)."""
+    return _path_from_env("CTW_PIPELINES_DIR", "warehouse/dlt_pipelines")
+
+
+def duckdb_temp_dir() -> Path:
+    """DuckDB's spill directory (``CTW_DUCKDB_TEMP_DIRECTORY``)."""
+    return _path_from_env("CTW_DUCKDB_TEMP_DIRECTORY", "warehouse/tmp")
+
+
+def shared_data_dir() -> Path:
+    """Real sample files that are not redistributed with the project (``CTW_SHARED_DATA``)."""
+    return _path_from_env("CTW_SHARED_DATA", "../shared/data")
+
+
+def export_environment() -> dict[str, str]:
+    """Absolute settings for child processes and dbt, so they agree with the extractors."""
+    values = {
+        "CTW_PROJECT_DIR": str(project_dir()),
+        "CTW_DUCKDB_PATH": str(duckdb_path()),
+        "CTW_PIPELINES_DIR": str(pipelines_dir()),
+        "CTW_DUCKDB_TEMP_DIRECTORY": str(duckdb_temp_dir()),
+    }
+    os.environ.update(values)
+    return values

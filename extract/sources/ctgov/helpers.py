@@ -1,0 +1,172 @@
+"""Reading ClinicalTrials.gov documents (API pages and bulk files) and shaping studies into rows."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from requests import Response
+
+from .models import Study
+
+
+class CtgovPageError(RuntimeError):
+    """A page of the studies API could not be read; the message names the page and URL."""
+
+
+class StudyDocument:
+    """One study object together with where it was read from (a file name or an API page)."""
+
+    __slots__ = ("document", "location")
+
+    def __init__(self, document: Any, location: str):
+        self.document = document
+        self.location = location
+
+
+class UnreadableDocument:
+    """A bulk file that is not a readable JSON study document, with the reason."""
+
+    __slots__ = ("location", "reason", "raw")
+
+    def __init__(self, location: str, reason: str, raw: str | None = None):
+        self.location = location
+        self.reason = reason
+        self.raw = raw
+
+
+def study_to_row(study: Study, location: str) -> dict[str, Any]:
+    """The ``studies`` row with nested lists; dlt turns each list into a child table.
+
+    Child rows carry ``nct_id`` themselves so staging models never need to join child tables
+    back to their parent through dlt's internal ``_dlt_parent_id``.
+    """
+    nct_id = study.nct_id
+    sponsors = []
+    if study.lead_sponsor is not None:
+        sponsors.append({"nct_id": nct_id, "sponsor_role": "lead", **_sponsor(study.lead_sponsor)})
+    sponsors.extend(
+        {"nct_id": nct_id, "sponsor_role": "collaborator", **_sponsor(s)} for s in study.collaborators
+    )
+    outcomes = [
+        {"nct_id": nct_id, "outcome_type": kind, **o.model_dump(include={"measure", "time_frame", "description"})}
+        for kind, items in (
+            ("primary", study.primary_outcomes),
+            ("secondary", study.secondary_outcomes),
+            ("other", study.other_outcomes),
+        )
+        for o in items
+    ]
+    scalar = study.model_dump(
+        exclude={
+            "phases", "conditions", "keywords", "interventions", "locations", "lead_sponsor",
+            "collaborators", "primary_outcomes", "secondary_outcomes", "other_outcomes",
+            "secondary_ids",
+        }
+    )
+    return {
+        **scalar,
+        # Combined phases ("PHASE2", "PHASE3") keep their order, joined as the API lists them.
+        "phases": "|".join(study.phases) if study.phases else None,
+        "source_location": location,
+        "extracted_at": datetime.now(UTC).replace(tzinfo=None),
+        "conditions": [{"nct_id": nct_id, "condition_name": c} for c in study.conditions],
+        "keywords": [{"nct_id": nct_id, "keyword": k} for k in study.keywords],
+        "interventions": [{"nct_id": nct_id, **i.model_dump()} for i in study.interventions],
+        "locations": [{"nct_id": nct_id, **loc.model_dump()} for loc in study.locations],
+        "sponsors": sponsors,
+        "outcomes": outcomes,
+        "secondary_ids": [
+            {"nct_id": nct_id, "secondary_id": s.id, "id_type": s.type, "id_domain": s.domain}
+            for s in study.secondary_ids
+        ],
+    }
+
+
+def _sponsor(sponsor: Any) -> dict[str, Any]:
+    return {"sponsor_name": sponsor.name, "sponsor_class": sponsor.sponsor_class}
+
+
+def _studies_in(payload: Any) -> list[Any]:
+    """A bulk file holds one study, a list of studies, or an API page (``{"studies": [...]}``)."""
+    if isinstance(payload, list):
+        return payload
+    if isinstance(payload, dict) and isinstance(payload.get("studies"), list):
+        return payload["studies"]
+    return [payload]
+
+
+def _decode(location: str, raw: bytes) -> Iterator[StudyDocument | UnreadableDocument]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield UnreadableDocument(location, f"not UTF-8 encoded ({exc.reason} at byte {exc.start})")
+        return
+    if not text.strip():
+        yield UnreadableDocument(location, "empty file")
+        return
+    if location.endswith((".ndjson", ".jsonl")):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                yield from _parse_json(f"{location}:{number}", line)
+        return
+    yield from _parse_json(location, text)
+
+
+def _parse_json(location: str, text: str) -> Iterator[StudyDocument | UnreadableDocument]:
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield UnreadableDocument(
+            location, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", text[:2000]
+        )
+        return
+    studies = _studies_in(payload)
+    for index, document in enumerate(studies):
+        yield StudyDocument(document, location if len(studies) == 1 else f"{location}#{index}")
+
+
+def iter_bulk(path: Path) -> Iterator[StudyDocument | UnreadableDocument]:
+    """Study documents of a bulk download: a folder or a zip of ``.json``/``.ndjson`` files.
+
+    Files are read in name order so that runs are reproducible.
+    """
+    suffixes = (".json", ".ndjson", ".jsonl")
+    if path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(n for n in archive.namelist() if n.endswith(suffixes)):
+                yield from _decode(f"{path.name}!{name}", archive.read(name))
+    elif path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.suffix in suffixes and p.is_file()):
+            yield from _decode(str(file.relative_to(path)), file.read_bytes())
+    elif path.is_file():
+        yield from _decode(path.name, path.read_bytes())
+    else:
+        raise FileNotFoundError(f"ClinicalTrials.gov bulk input not found: {path}")
+
+
+def page_checker(counter: list[int]) -> Callable[[Response, Any, Any], None]:
+    """A response hook that numbers pages and turns an unreadable page into a clear error."""
+
+    def check(response: Response, *args: Any, **kwargs: Any) -> None:
+        counter[0] += 1
+        page = counter[0]
+        where = f"ClinicalTrials.gov studies page {page} ({response.url})"
+        if response.status_code >= 400:
+            raise CtgovPageError(f"{where}: HTTP {response.status_code}: {response.text[:200]}")
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise CtgovPageError(f"{where}: response is not valid JSON ({exc})") from None
+        if not isinstance(body, dict) or not isinstance(body.get("studies"), list):
+            raise CtgovPageError(f"{where}: response has no 'studies' list")
+
+    return check
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,10 @@
+"""Defaults of the ClinicalTrials.gov source; every one can be overridden in .dlt/config.toml."""
+
+DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
+STUDIES_PATH = "studies"
+# The API accepts up to 1,000 studies per page.
+DEFAULT_PAGE_SIZE = 100
+# Used on the first run only; later runs start from the stored cursor.
+INITIAL_LAST_UPDATE = "2000-01-01"
+SOURCE_NAME = "ctgov"
+DATASET_NAME = "raw_ctgov"

@@ -1,7 +1,7 @@
 """Load ClinicalTrials.gov into ``raw_ctgov``: bulk files by default, the live API with ``--api``.
 
-    python -m extract.pipelines.ctgov_pipeline                 # bundled demo records
-    python -m extract.pipelines.ctgov_pipeline --api           # live API (settings in .dlt/config.toml)
+    python -m extract.sources.ctgov.ctgov_pipeline                 # bundled demo records
+    python -m extract.sources.ctgov.ctgov_pipeline --api           # live API (settings in .dlt/config.toml)
 """
 
 from __future__ import annotations
@@ -10,26 +10,29 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from extract.pipelines.common import RunSummary, make_pipeline, run_source
+from extract.pipeline import RunSummary, make_pipeline, run_source
 from extract.settings import DEMO_DATA_DIR
 from extract.sources.ctgov import ctgov_source
 from extract.sources.ctgov.settings import DATASET_NAME, SOURCE_NAME
 
+ORDER = 10
 DEMO_STUDIES = DEMO_DATA_DIR / "ctgov" / "studies"
 
 
 def run(
-    bulk_path: Path | str | None = DEMO_STUDIES,
+    bulk_path: Path | str = DEMO_STUDIES,
     *,
+    api: bool = False,
     base_url: str | None = None,
     max_pages: int | None = None,
     page_size: int | None = None,
     query_term: str | None = None,
     progress: Any = None,
 ) -> RunSummary:
-    """Extract studies (from ``bulk_path``, or from the API when it is ``None``) and load them."""
+    """Extract studies from ``bulk_path`` (a folder or zip of study JSON), or from the API
+    when ``api`` is set, and load them."""
     options: dict[str, Any] = {}
-    if bulk_path is not None:
+    if not api:
         options["bulk_path"] = str(bulk_path)
     if base_url:
         options["base_url"] = base_url
@@ -49,7 +52,7 @@ def main() -> None:
     parser.add_argument("--bulk", type=Path, default=DEMO_STUDIES, help="folder or zip of study JSON")
     parser.add_argument("--max-pages", type=int, help="stop after this many API pages")
     args = parser.parse_args()
-    summary = run(None if args.api else args.bulk, max_pages=args.max_pages, progress="tqdm")
+    summary = run(args.bulk, api=args.api, max_pages=args.max_pages, progress="tqdm")
     print(summary.describe())
 
 

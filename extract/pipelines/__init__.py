@@ -1,1 +1,0 @@
-"""One runnable pipeline per source, and what they share."""

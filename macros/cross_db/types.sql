@@ -1,0 +1,31 @@
+{#- Casts written once, so models stay free of engine-specific type names. -#}
+
+{% macro to_date(expression) -%}
+    {{ dbt.safe_cast(expression, api.Column.translate_type('date')) }}
+{%- endmacro %}
+
+{% macro to_number(expression) -%}
+    {{ dbt.safe_cast(expression, dbt.type_float()) }}
+{%- endmacro %}
+
+{#- A date or timestamp string as a timestamp without time zone. -#}
+{% macro to_timestamp_ntz(expression) -%}
+    cast({{ expression }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- A timestamp with time zone (as dlt writes load times) as a naive UTC timestamp. -#}
+{% macro utc_timestamp_ntz(expression) -%}
+    {{ return(adapter.dispatch('utc_timestamp_ntz', 'clinical_trials_warehouse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__utc_timestamp_ntz(expression) -%}
+    cast(timezone('UTC', {{ expression }}) as timestamp)
+{%- endmacro %}
+
+{% macro postgres__utc_timestamp_ntz(expression) -%}
+    ({{ expression }} at time zone 'UTC')
+{%- endmacro %}
+
+{% macro spark__utc_timestamp_ntz(expression) -%}
+    cast({{ expression }} as timestamp)
+{%- endmacro %}

@@ -1,0 +1,86 @@
+{#-
+    One row per trial with status and phase mapped onto the warehouse vocabularies
+    (seeds trial_status_mapping and trial_phase_mapping). A registry value missing from a seed
+    maps to 'unmapped' and fails the accepted-values tests, so a new value is noticed, not lost.
+-#}
+with
+
+studies as (
+
+    select * from {{ ref('stg_ctgov__studies') }}
+
+),
+
+status_mapping as (
+
+    select * from {{ ref('trial_status_mapping') }}
+    where registry = 'ctgov'
+
+),
+
+phase_mapping as (
+
+    select * from {{ ref('trial_phase_mapping') }}
+
+),
+
+normalized as (
+
+    select
+        ----------  ids
+        studies.nct_id as trial_id,
+        studies.nct_id,
+        'ctgov' as registry,
+
+        ----------  strings
+        studies.brief_title,
+        studies.official_title,
+        studies.acronym,
+        studies.overall_status as source_status,
+        coalesce(status_mapping.trial_status, 'unmapped') as trial_status,
+        studies.phases as source_phase,
+        case
+            when studies.phases is null then null
+            else coalesce(phase_mapping.phase, 'unmapped')
+        end as phase,
+        studies.study_type,
+        studies.allocation,
+        studies.primary_purpose,
+        studies.eligible_sex,
+        studies.enrollment_type,
+        studies.why_stopped,
+        studies.brief_summary,
+
+        ----------  numerics
+        studies.enrollment_count,
+        studies.minimum_age_years,
+        studies.maximum_age_years,
+
+        ----------  booleans
+        coalesce(status_mapping.is_active, false) as is_active,
+        studies.accepts_healthy_volunteers,
+        studies.has_results,
+
+        ----------  dates
+        studies.start_date,
+        studies.start_date_precision,
+        studies.primary_completion_date,
+        studies.primary_completion_date_precision,
+        studies.completion_date,
+        studies.completion_date_precision,
+        studies.first_submitted_date,
+        studies.first_posted_date,
+        studies.last_update_posted_date,
+
+        ----------  timestamps
+        studies.last_update_posted_at
+
+    from studies
+    left join status_mapping
+        on studies.overall_status = status_mapping.source_status
+    left join phase_mapping
+        on studies.phases = phase_mapping.source_phase
+
+)
+
+select * from normalized

@@ -1,0 +1,66 @@
+{#- One row per organisation; its display name is the most frequent spelling (ties: alphabetical). -#}
+with
+
+sponsors as (
+
+    select * from {{ ref('int_trial_sponsors__resolved') }}
+
+),
+
+spellings as (
+
+    select
+        sponsor_id,
+        sponsor_name,
+        count(*) as spelling_count
+    from sponsors
+    group by sponsor_id, sponsor_name
+
+),
+
+ranked_spellings as (
+
+    select
+        sponsor_id,
+        sponsor_name,
+        row_number() over (
+            partition by sponsor_id order by spelling_count desc, sponsor_name
+        ) as spelling_rank
+    from spellings
+
+),
+
+classes as (
+
+    select
+        sponsor_id,
+        min(sponsor_key) as sponsor_key,
+        min(sponsor_class) as sponsor_class,
+        count(distinct sponsor_name) as name_variant_count
+    from sponsors
+    group by sponsor_id
+
+),
+
+final as (
+
+    select
+        ----------  ids
+        classes.sponsor_id,
+
+        ----------  strings
+        ranked_spellings.sponsor_name,
+        classes.sponsor_key,
+        classes.sponsor_class,
+
+        ----------  numerics
+        classes.name_variant_count
+
+    from classes
+    inner join ranked_spellings
+        on classes.sponsor_id = ranked_spellings.sponsor_id
+        and ranked_spellings.spelling_rank = 1
+
+)
+
+select * from final

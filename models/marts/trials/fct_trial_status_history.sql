@@ -1,0 +1,45 @@
+{#-
+    Trial status over time: one row per version of a trial's status, phase, enrollment and key
+    dates, from the SCD2 snapshot. Versions are dated by the registry's last-update-posted date,
+    so the history says when the registry published a change, not when we happened to load it.
+-#}
+with
+
+snapshot as (
+
+    select * from {{ ref('trials_snapshot') }}
+
+),
+
+final as (
+
+    select
+        ----------  ids
+        dbt_scd_id as trial_status_version_id,
+        trial_id,
+
+        ----------  strings
+        trial_status,
+        phase,
+        enrollment_type,
+
+        ----------  numerics
+        enrollment_count,
+
+        ----------  booleans
+        dbt_valid_to is null as is_current,
+
+        ----------  dates
+        start_date,
+        primary_completion_date,
+        completion_date,
+
+        ----------  timestamps
+        dbt_valid_from as valid_from,
+        dbt_valid_to as valid_to
+
+    from snapshot
+
+)
+
+select * from final

@@ -5,7 +5,20 @@
 {%- endmacro %}
 
 {% macro to_number(expression) -%}
-    {{ dbt.safe_cast(expression, dbt.type_float()) }}
+    {{ dbt.safe_cast(expression, type_double()) }}
+{%- endmacro %}
+
+{#- An 8-byte float on every engine (dbt.type_float() is 4 bytes on some). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'clinical_trials_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro postgres__type_double() -%}
+    double precision
 {%- endmacro %}
 
 {#- A date or timestamp string as a timestamp without time zone. -#}

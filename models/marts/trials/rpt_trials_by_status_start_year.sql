@@ -19,7 +19,7 @@ final as (
         ----------  numerics
         cast(extract(year from start_date) as {{ dbt.type_int() }}) as start_year,
         count(*) as trial_count,
-        sum(coalesce(enrollment_count, 0)) as total_enrollment
+        cast(sum(coalesce(enrollment_count, 0)) as {{ dbt.type_bigint() }}) as total_enrollment
 
     from trials
     group by extract(year from start_date), trial_status, trial_status_label

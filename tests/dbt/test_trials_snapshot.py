@@ -6,8 +6,8 @@ import copy
 import datetime as dt
 import json
 
-from extract.sources.ctgov import ctgov_pipeline
 from extract.settings import DEMO_DATA_DIR
+from extract.sources.ctgov import ctgov_pipeline
 
 BUILD = ["build", "--select", "+fct_trial_status_history", "--indirect-selection", "cautious"]
 STUDY = json.loads((DEMO_DATA_DIR / "ctgov" / "studies" / "NCT03475563.json").read_text())

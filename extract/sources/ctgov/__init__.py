@@ -17,10 +17,9 @@ from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
 from extract.quarantine import Rejection, routed_hints
-
-from .helpers import StudyDocument, UnreadableDocument, iter_bulk, page_checker, study_to_row
 from extract.schema_hints import column_hints
 
+from .helpers import StudyDocument, UnreadableDocument, iter_bulk, page_checker, study_to_row
 from .models import Study, StudyRejected, parse_study
 from .settings import DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, INITIAL_LAST_UPDATE, SOURCE_NAME, STUDIES_PATH
 

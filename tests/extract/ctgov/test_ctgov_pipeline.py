@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
@@ -41,22 +40,25 @@ def test_second_run_requests_only_studies_updated_since_the_last(api_url, fake_a
     first_run_requests = len(fake_api.requests)
 
     # The registry posts an update of one study.
-    updated = next(s for s in fake_api.studies if s["protocolSection"]["identificationModule"]["nctId"] == "NCT03630471")
+    updated = next(
+        s for s in fake_api.studies if s["protocolSection"]["identificationModule"]["nctId"] == "NCT03630471"
+    )
     updated["protocolSection"]["statusModule"]["overallStatus"] = "TERMINATED"
     updated["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-11-20"
     ctgov_pipeline.run(api=True, base_url=api_url, page_size=5)
 
     second = fake_api.requests[first_run_requests:]
     assert second[0]["filter.advanced"] == [f"AREA[LastUpdatePostDate]RANGE[{newest},MAX]"]
-    assert query("select overall_status, last_update_post_date from raw_ctgov.studies where nct_id = 'NCT03630471'") == [
-        ("TERMINATED", "2026-11-20")
-    ]
+    assert query(
+        "select overall_status, last_update_post_date from raw_ctgov.studies where nct_id = 'NCT03630471'"
+    ) == [("TERMINATED", "2026-11-20")]
     assert query("select count(*) from raw_ctgov.studies") == [(len(VALID_IDS),)]
 
 
 def test_rerun_adds_no_duplicates(api_url, query):
     ctgov_pipeline.run(api=True, base_url=api_url, page_size=7)
-    counts = {t: query(f"select count(*) from raw_ctgov.{t}")[0][0] for t in ("studies", "studies__locations", "quarantine")}
+    tables = ("studies", "studies__locations", "quarantine")
+    counts = {t: query(f"select count(*) from raw_ctgov.{t}")[0][0] for t in tables}
     ctgov_pipeline.run(api=True, base_url=api_url, page_size=7)
     ctgov_pipeline.run()  # the same records again through the bulk path
     again = {t: query(f"select count(*) from raw_ctgov.{t}")[0][0] for t in counts}

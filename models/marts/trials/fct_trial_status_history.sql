@@ -2,12 +2,13 @@
     Trial status over time: one row per version of a trial's status, phase, enrollment and key
     dates, from the SCD2 snapshot. Versions are dated by the registry's last-update-posted date,
     so the history says when the registry published a change, not when we happened to load it.
+    Where snapshots cannot run (local Spark), it holds each trial's current version only.
 -#}
 with
 
 snapshot as (
 
-    select * from {{ ref('trials_snapshot') }}
+    select * from {{ trials_status_versions() }}
 
 ),
 

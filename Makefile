@@ -46,6 +46,8 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+install-spark: $(VENV)/.installed-spark
+
 run: install
 	$(BIN)/ctw run
 

@@ -125,6 +125,10 @@ def table_resource(engine: Engine, table_name: str, cohorts: Sequence[Cohort], p
                 newest = latest if newest is None or latest > newest else newest
                 count += batch.num_rows
                 yield batch
+            if count == 0:
+                # No rows: an empty batch still creates the table with its CDM types, so
+                # dbt finds every table even when no cohort has, say, a death.
+                yield cdm.arrow_schema(table_name).empty_table()
             if newest is not None:
                 marks[cohort.cohort_id] = newest.isoformat()
             yield _watermark({

@@ -54,10 +54,10 @@ def export_cohort(cohort_id: str, directory: Path | str, warehouse: Path | None 
         directory.mkdir(parents=True, exist_ok=True)
         tables: dict[str, dict[str, Any]] = {}
         for table in CLINICAL_TABLES:
-            rows = connection.execute(
+            rows = connection.sql(
                 f"select * from {schema}.{table} where person_id in "
                 f"(select person_id from {schema}.cohort_person where cohort_id = ?) order by all",
-                [cohort_id],
+                params=[cohort_id],
             ).to_arrow_table()
             path = directory / f"{table}.parquet"
             pq.write_table(rows, path)

@@ -45,11 +45,11 @@ def export_cohort(cohort_id: str, directory: Path | str, warehouse: Path | None 
         raise ValueError(f"unexpected schema name {schema!r}")
     directory = Path(directory)
     with duckdb.connect(str(warehouse or settings.duckdb_path()), read_only=True) as connection:
-        cohort = connection.execute(
+        found = connection.execute(
             f"select cohort_name, approved_date, data_cut_at from {schema}.cohort_registry where cohort_id = ?",
             [cohort_id],
-        ).fetchone()
-        if cohort is None:
+        ).fetchall()
+        if not found:
             raise UnknownCohort(f"cohort {cohort_id!r} is not in {schema}.cohort_registry; run `ctw run` after approving it")
         directory.mkdir(parents=True, exist_ok=True)
         tables: dict[str, dict[str, Any]] = {}
@@ -62,7 +62,7 @@ def export_cohort(cohort_id: str, directory: Path | str, warehouse: Path | None 
             path = directory / f"{table}.parquet"
             pq.write_table(rows, path)
             tables[table] = {"file": path.name, "rows": rows.num_rows, "sha256": _sha256(path)}
-    name, approved, cut = cohort
+    name, approved, cut = found[0]
     manifest = {
         "cohort_id": cohort_id,
         "cohort_name": name,

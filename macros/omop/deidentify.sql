@@ -79,6 +79,6 @@
 {%- endmacro %}
 
 {#- A date moved by the person's shift. -#}
-{% macro shift_date(date_expression, shift_expression) -%}
+{% macro shift_date(date_expression, shift_expression='pseudonyms.date_shift_days') -%}
     {{ to_date(dbt.dateadd('day', shift_expression, date_expression)) }}
 {%- endmacro %}

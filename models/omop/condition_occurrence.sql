@@ -17,7 +17,8 @@ final as (
 
     select
         ----------  ids
-        {{ pseudonym('condition_occurrence', 'condition_occurrences.condition_occurrence_id') }} as condition_occurrence_id,
+        {{ pseudonym('condition_occurrence', 'condition_occurrences.condition_occurrence_id') }}
+            as condition_occurrence_id,
         pseudonyms.person_pseudonym as person_id,
         {{ pseudonym('visit_occurrence', 'condition_occurrences.visit_occurrence_id') }} as visit_occurrence_id,
         condition_occurrences.condition_concept_id,
@@ -25,8 +26,8 @@ final as (
         condition_occurrences.condition_status_concept_id,
 
         ----------  dates
-        {{ shift_date('condition_occurrences.condition_start_date', 'pseudonyms.date_shift_days') }} as condition_start_date,
-        {{ shift_date('condition_occurrences.condition_end_date', 'pseudonyms.date_shift_days') }} as condition_end_date
+        {{ shift_date('condition_occurrences.condition_start_date') }} as condition_start_date,
+        {{ shift_date('condition_occurrences.condition_end_date') }} as condition_end_date
 
     from condition_occurrences
     inner join pseudonyms

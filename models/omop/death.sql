@@ -22,7 +22,7 @@ final as (
         deaths.cause_concept_id,
 
         ----------  dates
-        {{ shift_date('deaths.death_date', 'pseudonyms.date_shift_days') }} as death_date
+        {{ shift_date('deaths.death_date') }} as death_date
 
     from deaths
     inner join pseudonyms

@@ -30,9 +30,9 @@ final as (
         drug_exposures.days_supply,
 
         ----------  dates
-        {{ shift_date('drug_exposures.drug_exposure_start_date', 'pseudonyms.date_shift_days') }} as drug_exposure_start_date,
-        {{ shift_date('drug_exposures.drug_exposure_end_date', 'pseudonyms.date_shift_days') }} as drug_exposure_end_date,
-        {{ shift_date('drug_exposures.verbatim_end_date', 'pseudonyms.date_shift_days') }} as verbatim_end_date
+        {{ shift_date('drug_exposures.drug_exposure_start_date') }} as drug_exposure_start_date,
+        {{ shift_date('drug_exposures.drug_exposure_end_date') }} as drug_exposure_end_date,
+        {{ shift_date('drug_exposures.verbatim_end_date') }} as verbatim_end_date
 
     from drug_exposures
     inner join pseudonyms

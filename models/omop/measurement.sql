@@ -32,7 +32,7 @@ final as (
         measurements.range_high,
 
         ----------  dates
-        {{ shift_date('measurements.measurement_date', 'pseudonyms.date_shift_days') }} as measurement_date
+        {{ shift_date('measurements.measurement_date') }} as measurement_date
 
     from measurements
     inner join pseudonyms

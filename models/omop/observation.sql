@@ -30,7 +30,7 @@ final as (
         observations.value_as_number,
 
         ----------  dates
-        {{ shift_date('observations.observation_date', 'pseudonyms.date_shift_days') }} as observation_date
+        {{ shift_date('observations.observation_date') }} as observation_date
 
     from observations
     inner join pseudonyms

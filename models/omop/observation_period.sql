@@ -22,8 +22,8 @@ final as (
         observation_periods.period_type_concept_id,
 
         ----------  dates
-        {{ shift_date('observation_periods.observation_period_start_date', 'pseudonyms.date_shift_days') }} as observation_period_start_date,
-        {{ shift_date('observation_periods.observation_period_end_date', 'pseudonyms.date_shift_days') }} as observation_period_end_date
+        {{ shift_date('observation_periods.observation_period_start_date') }} as observation_period_start_date,
+        {{ shift_date('observation_periods.observation_period_end_date') }} as observation_period_end_date
 
     from observation_periods
     inner join pseudonyms

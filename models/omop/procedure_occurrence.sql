@@ -17,7 +17,8 @@ final as (
 
     select
         ----------  ids
-        {{ pseudonym('procedure_occurrence', 'procedure_occurrences.procedure_occurrence_id') }} as procedure_occurrence_id,
+        {{ pseudonym('procedure_occurrence', 'procedure_occurrences.procedure_occurrence_id') }}
+            as procedure_occurrence_id,
         pseudonyms.person_pseudonym as person_id,
         {{ pseudonym('visit_occurrence', 'procedure_occurrences.visit_occurrence_id') }} as visit_occurrence_id,
         procedure_occurrences.procedure_concept_id,
@@ -28,7 +29,7 @@ final as (
         procedure_occurrences.quantity,
 
         ----------  dates
-        {{ shift_date('procedure_occurrences.procedure_date', 'pseudonyms.date_shift_days') }} as procedure_date
+        {{ shift_date('procedure_occurrences.procedure_date') }} as procedure_date
 
     from procedure_occurrences
     inner join pseudonyms

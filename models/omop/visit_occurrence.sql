@@ -19,15 +19,16 @@ final as (
         ----------  ids
         {{ pseudonym('visit_occurrence', 'visit_occurrences.visit_occurrence_id') }} as visit_occurrence_id,
         pseudonyms.person_pseudonym as person_id,
-        {{ pseudonym('visit_occurrence', 'visit_occurrences.preceding_visit_occurrence_id') }} as preceding_visit_occurrence_id,
+        {{ pseudonym('visit_occurrence', 'visit_occurrences.preceding_visit_occurrence_id') }}
+            as preceding_visit_occurrence_id,
         visit_occurrences.visit_concept_id,
         visit_occurrences.visit_type_concept_id,
         visit_occurrences.admitting_source_concept_id,
         visit_occurrences.discharge_to_concept_id,
 
         ----------  dates
-        {{ shift_date('visit_occurrences.visit_start_date', 'pseudonyms.date_shift_days') }} as visit_start_date,
-        {{ shift_date('visit_occurrences.visit_end_date', 'pseudonyms.date_shift_days') }} as visit_end_date
+        {{ shift_date('visit_occurrences.visit_start_date') }} as visit_start_date,
+        {{ shift_date('visit_occurrences.visit_end_date') }} as visit_end_date
 
     from visit_occurrences
     inner join pseudonyms

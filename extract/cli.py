@@ -139,8 +139,10 @@ def cohort_export(
         except UnknownCohort as exc:
             raise CliError(str(exc)) from exc
         rows = sum(table["rows"] for table in manifest["tables"].values())
-        console.print(f"cohort {cohort_id}: {rows} rows in {len(manifest['tables'])} tables, data cut "
-                      f"{manifest['data_cut_at']} -> {directory}")
+        console.print(
+            f"cohort {cohort_id}: {rows} rows in {len(manifest['tables'])} tables, "
+            f"data cut {manifest['data_cut_at']} -> {directory}"
+        )
 
     _guarded(_export)
 

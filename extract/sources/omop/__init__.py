@@ -70,8 +70,13 @@ def _watermark(row: dict[str, Any]) -> Any:
     return dlt.mark.with_hints(row, hints, create_table_variant=True)
 
 
-def cohort_statement(table_name: str, cohort: Cohort, mark: datetime | None, person_filter: str,
-                     person_ids: Sequence[int] = ()) -> Any:
+def cohort_statement(
+    table_name: str,
+    cohort: Cohort,
+    mark: datetime | None,
+    person_filter: str,
+    person_ids: Sequence[int] = (),
+) -> Any:
     """The SELECT reading one cohort's rows of one table newer than ``mark``: the person filter
     and the mark are in the statement, every value a bound parameter."""
     table = cdm.cdm_tables[table_name]
@@ -79,7 +84,12 @@ def cohort_statement(table_name: str, cohort: Cohort, mark: datetime | None, per
     if person_filter == "sandbox":
         member = cdm.cohort_member
         statement = statement.select_from(
-            table.join(member, and_(member.c.person_id == table.c.person_id, member.c.cohort_id == cohort.cohort_id))
+            table.join(
+                member,
+                and_(
+                    member.c.person_id == table.c.person_id, member.c.cohort_id == cohort.cohort_id
+                ),
+            )
         )
     else:
         statement = statement.where(table.c.person_id.in_(list(person_ids)))
@@ -88,8 +98,15 @@ def cohort_statement(table_name: str, cohort: Cohort, mark: datetime | None, per
     return statement.order_by(table.c[cdm.LOAD_DT], table.c[cdm.primary_key(table_name)])
 
 
-def _fetch(engine: Engine, table_name: str, cohort: Cohort, mark: datetime | None, person_filter: str,
-           batch_size: int, in_list_size: int) -> Iterator[pa.Table]:
+def _fetch(
+    engine: Engine,
+    table_name: str,
+    cohort: Cohort,
+    mark: datetime | None,
+    person_filter: str,
+    batch_size: int,
+    in_list_size: int,
+) -> Iterator[pa.Table]:
     """The cohort's rows newer than ``mark`` as Arrow batches, streamed from the source."""
     if person_filter == "sandbox":
         statements = [cohort_statement(table_name, cohort, mark, person_filter)]
@@ -105,13 +122,22 @@ def _fetch(engine: Engine, table_name: str, cohort: Cohort, mark: datetime | Non
             for partition in result.partitions():
                 columns = list(zip(*partition, strict=True))
                 yield pa.Table.from_arrays(
-                    [pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)],
+                    [
+                        pa.array(values, type=field.type)
+                        for values, field in zip(columns, schema, strict=True)
+                    ],
                     schema=schema,
                 )
 
 
-def table_resource(engine: Engine, table_name: str, cohorts: Sequence[Cohort], person_filter: str,
-                   batch_size: int = DEFAULT_BATCH_SIZE, in_list_size: int = DEFAULT_IN_LIST_SIZE) -> Any:
+def table_resource(
+    engine: Engine,
+    table_name: str,
+    cohorts: Sequence[Cohort],
+    person_filter: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    in_list_size: int = DEFAULT_IN_LIST_SIZE,
+) -> Any:
     """One CDM table for every cohort, each from its own high-water mark."""
 
     def rows() -> Iterator[Any]:
@@ -120,7 +146,9 @@ def table_resource(engine: Engine, table_name: str, cohorts: Sequence[Cohort], p
             stored = marks.get(cohort.cohort_id)
             mark = datetime.fromisoformat(stored) if stored else None
             newest, count = mark, 0
-            for batch in _fetch(engine, table_name, cohort, mark, person_filter, batch_size, in_list_size):
+            for batch in _fetch(
+                engine, table_name, cohort, mark, person_filter, batch_size, in_list_size
+            ):
                 latest = pc.max(batch[cdm.LOAD_DT]).as_py()
                 newest = latest if newest is None or latest > newest else newest
                 count += batch.num_rows
@@ -131,13 +159,15 @@ def table_resource(engine: Engine, table_name: str, cohorts: Sequence[Cohort], p
                 yield cdm.arrow_schema(table_name).empty_table()
             if newest is not None:
                 marks[cohort.cohort_id] = newest.isoformat()
-            yield _watermark({
-                "cohort_id": cohort.cohort_id,
-                "table_name": table_name,
-                "high_water_mark": newest,
-                "rows_extracted": count,
-                "extracted_at": datetime.now(UTC).replace(tzinfo=None),
-            })
+            yield _watermark(
+                {
+                    "cohort_id": cohort.cohort_id,
+                    "table_name": table_name,
+                    "high_water_mark": newest,
+                    "rows_extracted": count,
+                    "extracted_at": datetime.now(UTC).replace(tzinfo=None),
+                }
+            )
 
     return dlt.resource(
         rows,
@@ -183,13 +213,15 @@ def omop_source(
     )
     def cohort_rows() -> Iterator[dict[str, Any]]:
         """The registry, one row per approved cohort; registry problems to ``quarantine``."""
-        fingerprints: dict[str, str] = dlt.current.resource_state().setdefault("person_list_sha256", {})
+        fingerprints: dict[str, str] = dlt.current.resource_state().setdefault(
+            "person_list_sha256", {}
+        )
         for cohort in cohorts:
             known = fingerprints.get(cohort.cohort_id)
             if known and known != cohort.fingerprint:
                 raise CohortChanged(
-                    f"cohort {cohort.cohort_id!r} ({cohort.location}): its person list differs from the one "
-                    "already ingested; approve the new list under a new cohort_id"
+                    f"cohort {cohort.cohort_id!r} ({cohort.location}): its person list differs "
+                    "from the one already ingested; approve the new list under a new cohort_id"
                 )
             fingerprints[cohort.cohort_id] = cohort.fingerprint
             yield {
@@ -223,4 +255,3 @@ def omop_source(
     yield membership
     for table_name in tables:
         yield table_resource(engine, table_name, cohorts, person_filter, batch_size, in_list_size)
-

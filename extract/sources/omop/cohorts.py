@@ -73,19 +73,34 @@ def parse_cohort(document: Any, location: str) -> tuple[Cohort | None, list[Reje
     except ValidationError as error:
         record = document.get("cohort_id") if isinstance(document, dict) else None
         return None, [
-            Rejection(SOURCE_NAME, location, problem["msg"], str(record) if record else None,
-                      ".".join(str(part) for part in problem["loc"]), document)
+            Rejection(
+                SOURCE_NAME,
+                location,
+                problem["msg"],
+                str(record) if record else None,
+                ".".join(str(part) for part in problem["loc"]),
+                document,
+            )
             for problem in error.errors()
         ]
     repeated = sorted(person for person, count in Counter(parsed.person_ids).items() if count > 1)
     rejections = [
-        Rejection(SOURCE_NAME, location, "duplicate person ID in cohort (kept once)", parsed.cohort_id,
-                  f"person_ids[{person}]", {"person_id": person})
+        Rejection(
+            SOURCE_NAME,
+            location,
+            "duplicate person ID in cohort (kept once)",
+            parsed.cohort_id,
+            f"person_ids[{person}]",
+            {"person_id": person},
+        )
         for person in repeated
     ]
     cohort = Cohort(
-        parsed.cohort_id, parsed.cohort_name, parsed.approved_on,
-        tuple(dict.fromkeys(parsed.person_ids)), location,
+        parsed.cohort_id,
+        parsed.cohort_name,
+        parsed.approved_on,
+        tuple(dict.fromkeys(parsed.person_ids)),
+        location,
     )
     return cohort, rejections
 
@@ -100,17 +115,24 @@ def load_registry(folder: Path) -> Registry:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            registry.rejections.append(Rejection(SOURCE_NAME, path.name, f"not valid JSON: {error}", field="<file>"))
+            registry.rejections.append(
+                Rejection(SOURCE_NAME, path.name, f"not valid JSON: {error}", field="<file>")
+            )
             continue
         cohort, rejections = parse_cohort(document, path.name)
         registry.rejections.extend(rejections)
         if cohort is None:
             continue
         if cohort.cohort_id in seen:
-            registry.rejections.append(Rejection(
-                SOURCE_NAME, path.name, f"cohort ID already defined in {seen[cohort.cohort_id]} (file ignored)",
-                cohort.cohort_id, "cohort_id",
-            ))
+            registry.rejections.append(
+                Rejection(
+                    SOURCE_NAME,
+                    path.name,
+                    f"cohort ID already defined in {seen[cohort.cohort_id]} (file ignored)",
+                    cohort.cohort_id,
+                    "cohort_id",
+                )
+            )
             continue
         seen[cohort.cohort_id] = path.name
         registry.cohorts.append(cohort)
@@ -122,7 +144,9 @@ def sync_sandbox(connection: Connection, cohorts: Iterable[Cohort]) -> None:
     replacing each cohort's rows, so extraction can join to them."""
     cdm.cohort_member.create(connection, checkfirst=True)
     for cohort in cohorts:
-        connection.execute(delete(cdm.cohort_member).where(cdm.cohort_member.c.cohort_id == cohort.cohort_id))
+        connection.execute(
+            delete(cdm.cohort_member).where(cdm.cohort_member.c.cohort_id == cohort.cohort_id)
+        )
         connection.execute(
             insert(cdm.cohort_member),
             [{"cohort_id": cohort.cohort_id, "person_id": person} for person in cohort.person_ids],
@@ -131,10 +155,12 @@ def sync_sandbox(connection: Connection, cohorts: Iterable[Cohort]) -> None:
 
 def chunks(values: tuple[int, ...], size: int) -> Iterable[tuple[int, ...]]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
-def unknown_persons(connection: Connection, cohort: Cohort, person_filter: str, in_list_size: int) -> list[int]:
+def unknown_persons(
+    connection: Connection, cohort: Cohort, person_filter: str, in_list_size: int
+) -> list[int]:
     """Person IDs of the cohort that the source's ``person`` table does not hold. Only the
     cohort's own IDs are looked up."""
     person = cdm.cdm_tables["person"]
@@ -149,14 +175,24 @@ def unknown_persons(connection: Connection, cohort: Cohort, person_filter: str, 
     else:
         found: set[int] = set()
         for chunk in chunks(cohort.person_ids, in_list_size):
-            found.update(connection.execute(select(person.c.person_id).where(person.c.person_id.in_(chunk))).scalars())
+            found.update(
+                connection.execute(
+                    select(person.c.person_id).where(person.c.person_id.in_(chunk))
+                ).scalars()
+            )
         missing = set(cohort.person_ids) - found
     return sorted(missing)
 
 
 def unknown_person_rejections(cohort: Cohort, unknown: list[int]) -> list[Rejection]:
     return [
-        Rejection(SOURCE_NAME, cohort.location or cohort.cohort_id, "person ID not found in the source person table",
-                  cohort.cohort_id, f"person_ids[{person}]", {"person_id": person})
+        Rejection(
+            SOURCE_NAME,
+            cohort.location or cohort.cohort_id,
+            "person ID not found in the source person table",
+            cohort.cohort_id,
+            f"person_ids[{person}]",
+            {"person_id": person},
+        )
         for person in unknown
     ]

@@ -38,7 +38,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export_cohort(cohort_id: str, directory: Path | str, warehouse: Path | None = None) -> dict[str, Any]:
+def export_cohort(
+    cohort_id: str, directory: Path | str, warehouse: Path | None = None
+) -> dict[str, Any]:
     """Write ``<table>.parquet`` for every CDM table and ``manifest.json``; return the manifest."""
     schema = os.environ.get("CTW_SCHEMA_PREFIX", "") + "omop"
     if not schema.replace("_", "").isalnum():
@@ -46,11 +48,15 @@ def export_cohort(cohort_id: str, directory: Path | str, warehouse: Path | None 
     directory = Path(directory)
     with duckdb.connect(str(warehouse or settings.duckdb_path()), read_only=True) as connection:
         found = connection.execute(
-            f"select cohort_name, approved_date, data_cut_at from {schema}.cohort_registry where cohort_id = ?",
+            f"select cohort_name, approved_date, data_cut_at from {schema}.cohort_registry "
+            "where cohort_id = ?",
             [cohort_id],
         ).fetchall()
         if not found:
-            raise UnknownCohort(f"cohort {cohort_id!r} is not in {schema}.cohort_registry; run `ctw run` after approving it")
+            raise UnknownCohort(
+                f"cohort {cohort_id!r} is not in {schema}.cohort_registry; "
+                "run `ctw run` after approving it"
+            )
         directory.mkdir(parents=True, exist_ok=True)
         tables: dict[str, dict[str, Any]] = {}
         for table in CLINICAL_TABLES:

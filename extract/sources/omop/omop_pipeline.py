@@ -19,7 +19,12 @@ from sqlalchemy import Engine
 from extract.pipeline import RunSummary, make_pipeline, run_source
 from extract.sources.omop import omop_source
 from extract.sources.omop import settings as omop_settings
-from extract.sources.omop.cohorts import load_registry, sync_sandbox, unknown_person_rejections, unknown_persons
+from extract.sources.omop.cohorts import (
+    load_registry,
+    sync_sandbox,
+    unknown_person_rejections,
+    unknown_persons,
+)
 from extract.sources.omop.settings import DATASET_NAME, DEFAULT_IN_LIST_SIZE, SOURCE_NAME
 from extract.sources.omop.source_db import build, exists, make_engine
 
@@ -53,8 +58,12 @@ def run(
             rejections.extend(unknown_person_rejections(cohort, unknown[cohort.cohort_id]))
     pipeline = make_pipeline(SOURCE_NAME, DATASET_NAME, progress=progress)
     source = omop_source(
-        engine, registry.cohorts, person_filter=mode, rejections=rejections,
-        unknown_persons=unknown, in_list_size=in_list_size,
+        engine,
+        registry.cohorts,
+        person_filter=mode,
+        rejections=rejections,
+        unknown_persons=unknown,
+        in_list_size=in_list_size,
     )
     return run_source(pipeline, source, SOURCE_NAME)
 

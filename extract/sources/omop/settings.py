@@ -48,7 +48,7 @@ def cdm_schema() -> str:
 
 
 def sandbox_schema() -> str:
-    """Schema on the source side where we may write our cohort lists (``CTW_OMOP_SANDBOX_SCHEMA``)."""
+    """Source-side schema where we may write our cohort lists (``CTW_OMOP_SANDBOX_SCHEMA``)."""
     return os.environ.get("CTW_OMOP_SANDBOX_SCHEMA", "sandbox")
 
 

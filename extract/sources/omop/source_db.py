@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import io
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,9 +47,19 @@ V54_RENAMES = {
 }
 # Identifier columns (not concept IDs) that are offset for GiBleed.
 _ROW_IDS = {
-    "person_id", "observation_period_id", "visit_occurrence_id", "preceding_visit_occurrence_id",
-    "condition_occurrence_id", "drug_exposure_id", "procedure_occurrence_id", "measurement_id",
-    "observation_id", "visit_detail_id", "provider_id", "care_site_id", "location_id",
+    "person_id",
+    "observation_period_id",
+    "visit_occurrence_id",
+    "preceding_visit_occurrence_id",
+    "condition_occurrence_id",
+    "drug_exposure_id",
+    "procedure_occurrence_id",
+    "measurement_id",
+    "observation_id",
+    "visit_detail_id",
+    "provider_id",
+    "care_site_id",
+    "location_id",
 }
 
 
@@ -62,7 +71,9 @@ class Sample:
 
 
 SAMPLES = (
-    Sample("synthea27nj_v54", 0, {table: f"{table.upper()}.csv.gz" for table in cdm.CLINICAL_TABLES}),
+    Sample(
+        "synthea27nj_v54", 0, {table: f"{table.upper()}.csv.gz" for table in cdm.CLINICAL_TABLES}
+    ),
     Sample(
         "gibleed_v53",
         GIBLEED_ID_OFFSET,
@@ -97,7 +108,9 @@ def make_engine(url: str | None = None) -> Engine:
             for schema in dict.fromkeys(translate.values()):
                 if not schema.isidentifier():
                     raise ValueError(f"schema name {schema!r} is not a plain identifier")
-                dbapi_connection.execute(f'attach database ? as "{schema}"', (str(folder / f"{schema}.sqlite"),))
+                dbapi_connection.execute(
+                    f'attach database ? as "{schema}"', (str(folder / f"{schema}.sqlite"),)
+                )
 
     return engine
 
@@ -121,10 +134,16 @@ def read_sample(path: Path, table: str, id_offset: int = 0) -> Iterator[dict[str
     types = cdm.column_types(table)
     with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
-        header = [V54_RENAMES.get(name.strip().lower(), name.strip().lower()) for name in next(reader)]
+        header = [
+            V54_RENAMES.get(name.strip().lower(), name.strip().lower()) for name in next(reader)
+        ]
         for values in reader:
             raw = dict(zip(header, values, strict=True))
-            row = {column: _parse(raw.get(column, ""), kind) for column, kind in types.items() if column != cdm.LOAD_DT}
+            row = {
+                column: _parse(raw.get(column, ""), kind)
+                for column, kind in types.items()
+                if column != cdm.LOAD_DT
+            }
             if id_offset:
                 for column in _ROW_IDS & row.keys():
                     if row[column]:
@@ -137,7 +156,11 @@ def exists(engine: Engine) -> bool:
     """Whether the CDM person table exists and holds rows."""
     try:
         with engine.connect() as connection:
-            return bool(connection.execute(select(func.count()).select_from(cdm.cdm_tables["person"])).scalar())
+            return bool(
+                connection.execute(
+                    select(func.count()).select_from(cdm.cdm_tables["person"])
+                ).scalar()
+            )
     except Exception:  # noqa: BLE001 - a missing table raises a driver-specific error
         return False
 
@@ -183,7 +206,9 @@ class WeeklyLoad:
     added: dict[str, int]
 
 
-def simulate_weekly_load(engine: Engine, fraction: float = WEEKLY_GROWTH, seed: int | None = None) -> WeeklyLoad:
+def simulate_weekly_load(
+    engine: Engine, fraction: float = WEEKLY_GROWTH, seed: int | None = None
+) -> WeeklyLoad:
     """Add about ``fraction`` new rows to every table, all with a new ``load_dt`` a week after
     the latest one. New rows copy sampled existing rows (so they belong to existing persons,
     except new persons in ``person``) with fresh primary keys and dates a week later."""
@@ -207,13 +232,20 @@ def simulate_weekly_load(engine: Engine, fraction: float = WEEKLY_GROWTH, seed: 
             if name == "death":
                 dead = {row["person_id"] for row in rows}
                 people = connection.execute(
-                    select(cdm.cdm_tables["person"].c.person_id).order_by(cdm.cdm_tables["person"].c.person_id)
+                    select(cdm.cdm_tables["person"].c.person_id).order_by(
+                        cdm.cdm_tables["person"].c.person_id
+                    )
                 ).scalars()
                 candidates = [person for person in people if person not in dead]
                 template = rows[0]
                 new_rows = [
-                    {**template, "person_id": person, cdm.LOAD_DT: load_dt,
-                     "death_date": load_dt.date() - timedelta(days=3), "death_datetime": load_dt - timedelta(days=3)}
+                    {
+                        **template,
+                        "person_id": person,
+                        cdm.LOAD_DT: load_dt,
+                        "death_date": load_dt.date() - timedelta(days=3),
+                        "death_datetime": load_dt - timedelta(days=3),
+                    }
                     for person in rng.sample(candidates, min(wanted, len(candidates)))
                 ]
             else:
@@ -238,11 +270,15 @@ def _shift(value: Any) -> Any:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="create schema omop from the bundled samples")
     build_parser.add_argument("--force", action="store_true", help="drop and rebuild")
-    week = commands.add_parser("simulate-week", help="append a weekly load (~0.25%% new rows per table)")
+    week = commands.add_parser(
+        "simulate-week", help="append a weekly load (~0.25%% new rows per table)"
+    )
     week.add_argument("--fraction", type=float, default=WEEKLY_GROWTH)
     args = parser.parse_args()
     engine = make_engine()
@@ -257,7 +293,10 @@ def main() -> None:
             print(f"skipped: {table} row with repeated primary key {key}")
     else:
         result = simulate_weekly_load(engine, args.fraction)
-        print(f"load_dt {result.load_dt:%Y-%m-%d}: " + ", ".join(f"{t}=+{n}" for t, n in result.added.items()))
+        print(
+            f"load_dt {result.load_dt:%Y-%m-%d}: "
+            + ", ".join(f"{t}=+{n}" for t, n in result.added.items())
+        )
 
 
 if __name__ == "__main__":

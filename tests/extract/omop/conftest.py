@@ -22,11 +22,27 @@ class CollaboratorDb:
     cohorts_dir: Path
     statements: list[tuple[str, Any]] = field(default_factory=list)
 
-    def approve(self, cohort_id: str, person_ids: list[int], name: str = "test cohort",
-                approved_on: str = "2026-10-01", file_name: str | None = None) -> Path:
-        path = self.cohorts_dir / (file_name or f"cohort_{len(list(self.cohorts_dir.glob('*.json')))}.json")
-        path.write_text(json.dumps({"cohort_id": cohort_id, "cohort_name": name, "approved_on": approved_on,
-                                    "person_ids": person_ids}))
+    def approve(
+        self,
+        cohort_id: str,
+        person_ids: list[int],
+        name: str = "test cohort",
+        approved_on: str = "2026-10-01",
+        file_name: str | None = None,
+    ) -> Path:
+        path = self.cohorts_dir / (
+            file_name or f"cohort_{len(list(self.cohorts_dir.glob('*.json')))}.json"
+        )
+        path.write_text(
+            json.dumps(
+                {
+                    "cohort_id": cohort_id,
+                    "cohort_name": name,
+                    "approved_on": approved_on,
+                    "person_ids": person_ids,
+                }
+            )
+        )
         return path
 
     def run(self, **options: Any):
@@ -44,11 +60,17 @@ class CollaboratorDb:
     def person_ids(self) -> list[int]:
         person = cdm.cdm_tables["person"]
         with self.engine.connect() as connection:
-            return list(connection.execute(select(person.c.person_id).order_by(person.c.person_id)).scalars())
+            return list(
+                connection.execute(
+                    select(person.c.person_id).order_by(person.c.person_id)
+                ).scalars()
+            )
 
 
 @pytest.fixture
-def collaborator(warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CollaboratorDb:
+def collaborator(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> CollaboratorDb:
     monkeypatch.setenv("CTW_OMOP_SOURCE_DIR", str(tmp_path / "omop_source"))
     engine = make_engine()
     build(engine)
@@ -57,7 +79,9 @@ def collaborator(warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     db = CollaboratorDb(engine, cohorts_dir)
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+    def _record(
+        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+    ) -> None:
         db.statements.append((statement, parameters))
 
     return db

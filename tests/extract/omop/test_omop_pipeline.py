@@ -21,11 +21,18 @@ COHORT_B = [3, 4] + GIBLEED[2:]
 
 def raw_count(query, table: str, person_ids: list[int]) -> int:
     marks = ", ".join("?" for _ in person_ids)
-    return query(f"select count(*) from raw_omop.{table} where person_id in ({marks})", *person_ids)[0][0]
+    return query(
+        f"select count(*) from raw_omop.{table} where person_id in ({marks})", *person_ids
+    )[0][0]
 
 
 def extracted(query, cohort_id: str) -> dict[str, int]:
-    return dict(query("select table_name, rows_extracted from raw_omop.cohort_watermark where cohort_id = ?", cohort_id))
+    return dict(
+        query(
+            "select table_name, rows_extracted from raw_omop.cohort_watermark where cohort_id = ?",
+            cohort_id,
+        )
+    )
 
 
 def test_new_cohort_receives_every_row_of_its_persons(collaborator, query):
@@ -33,7 +40,9 @@ def test_new_cohort_receives_every_row_of_its_persons(collaborator, query):
     collaborator.run()
     for table in cdm.CLINICAL_TABLES:
         assert raw_count(query, table, COHORT_A) == collaborator.count(table, COHORT_A), table
-        assert query(f"select count(*) from raw_omop.{table}")[0][0] == collaborator.count(table, COHORT_A), table
+        assert query(f"select count(*) from raw_omop.{table}")[0][0] == collaborator.count(
+            table, COHORT_A
+        ), table
     assert sum(extracted(query, "cohort_a").values()) == sum(
         collaborator.count(table, COHORT_A) for table in cdm.CLINICAL_TABLES
     )
@@ -45,14 +54,18 @@ def test_weekly_load_gives_an_existing_cohort_exactly_its_new_rows(collaborator,
     before = {table: raw_count(query, table, COHORT_A) for table in cdm.CLINICAL_TABLES}
     week = simulate_weekly_load(collaborator.engine, fraction=0.05)
     summary = collaborator.run()
-    new_rows = {table: collaborator.count(table, COHORT_A, week.load_dt) for table in cdm.CLINICAL_TABLES}
+    new_rows = {
+        table: collaborator.count(table, COHORT_A, week.load_dt) for table in cdm.CLINICAL_TABLES
+    }
     assert sum(new_rows.values()) > 0, "the simulated load must touch the cohort's persons"
     assert extracted(query, "cohort_a") == new_rows
     for table in cdm.CLINICAL_TABLES:
         assert summary.rows.get(table, 0) == new_rows[table], table
         assert raw_count(query, table, COHORT_A) == before[table] + new_rows[table], table
     # A third run with no new load reads nothing.
-    assert all(count == 0 for count in extracted_after_rerun(collaborator, query, "cohort_a").values())
+    assert all(
+        count == 0 for count in extracted_after_rerun(collaborator, query, "cohort_a").values()
+    )
 
 
 def extracted_after_rerun(collaborator, query, cohort_id):
@@ -68,7 +81,9 @@ def test_cohort_added_in_week_three_receives_full_history(collaborator, query):
     week3 = simulate_weekly_load(collaborator.engine, fraction=0.05)
     collaborator.approve("cohort_b", COHORT_B, file_name="b.json")
     collaborator.run()
-    assert extracted(query, "cohort_b") == {table: collaborator.count(table, COHORT_B) for table in cdm.CLINICAL_TABLES}
+    assert extracted(query, "cohort_b") == {
+        table: collaborator.count(table, COHORT_B) for table in cdm.CLINICAL_TABLES
+    }
     assert extracted(query, "cohort_a") == {
         table: collaborator.count(table, COHORT_A, week3.load_dt) for table in cdm.CLINICAL_TABLES
     }
@@ -76,7 +91,9 @@ def test_cohort_added_in_week_three_receives_full_history(collaborator, query):
     for table in cdm.CLINICAL_TABLES:
         assert raw_count(query, table, both) == collaborator.count(table, both), table
         key = cdm.primary_key(table)
-        assert query(f"select count(*) - count(distinct {key}) from raw_omop.{table}")[0][0] == 0, table
+        assert query(f"select count(*) - count(distinct {key}) from raw_omop.{table}")[0][0] == 0, (
+            table
+        )
 
 
 def test_a_person_in_two_cohorts_is_stored_once_and_linked_to_both(collaborator, query):
@@ -84,9 +101,9 @@ def test_a_person_in_two_cohorts_is_stored_once_and_linked_to_both(collaborator,
     collaborator.approve("cohort_b", COHORT_B, file_name="b.json")
     collaborator.run()
     assert query("select count(*) from raw_omop.person where person_id = 3")[0][0] == 1
-    assert query("select cohort_id from raw_omop.cohort_membership where person_id = 3 order by 1") == [
-        ("cohort_a",), ("cohort_b",)
-    ]
+    assert query(
+        "select cohort_id from raw_omop.cohort_membership where person_id = 3 order by 1"
+    ) == [("cohort_a",), ("cohort_b",)]
     assert raw_count(query, "measurement", [3]) == collaborator.count("measurement", [3])
 
 
@@ -98,7 +115,8 @@ def test_no_row_of_a_non_approved_person_is_read(collaborator, query, person_fil
     collaborator.statements.clear()
     collaborator.run(person_filter=person_filter, in_list_size=2)
     cdm_reads = [
-        (sql, params) for sql, params in collaborator.statements
+        (sql, params)
+        for sql, params in collaborator.statements
         if sql.lstrip().upper().startswith("SELECT") and re.search(r"\bomop\.\w+", sql)
     ]
     assert cdm_reads
@@ -109,7 +127,9 @@ def test_no_row_of_a_non_approved_person_is_read(collaborator, query, person_fil
             else:
                 assert re.search(r"person_id IN \(\?(, \?)*\)", sql), sql
                 assert len([p for p in params if isinstance(p, int)]) <= 2 + 1
-            assert not any(str(person) in sql for person in COHORT_A), "values must be bound, not spliced"
+            assert not any(str(person) in sql for person in COHORT_A), (
+                "values must be bound, not spliced"
+            )
             # Re-running exactly what the pipeline sent returns only approved persons.
             result = connection.exec_driver_sql(sql, params)
             columns = list(result.keys())
@@ -141,7 +161,9 @@ def test_an_interrupted_run_resumes_without_gaps_or_duplicates(collaborator, que
     for table in cdm.CLINICAL_TABLES:
         assert raw_count(query, table, both) == collaborator.count(table, both), table
         key = cdm.primary_key(table)
-        assert query(f"select count(*) - count(distinct {key}) from raw_omop.{table}")[0][0] == 0, table
+        assert query(f"select count(*) - count(distinct {key}) from raw_omop.{table}")[0][0] == 0, (
+            table
+        )
 
 
 def test_injection_strings_as_cohort_ids_are_data(collaborator, query):
@@ -160,15 +182,21 @@ def test_registry_reports_duplicate_and_unknown_person_ids(collaborator, query):
     summary = collaborator.run()
     reasons = query("select record_id, field, reason from raw_omop.quarantine order by field")
     assert ("cohort_a", "person_ids[2]", "duplicate person ID in cohort (kept once)") in reasons
-    assert ("cohort_a", "person_ids[999999999]", "person ID not found in the source person table") in reasons
+    assert (
+        "cohort_a",
+        "person_ids[999999999]",
+        "person ID not found in the source person table",
+    ) in reasons
     assert summary.quarantined == 2
     assert query("select person_id from raw_omop.cohort_membership order by 1") == [(1,), (2,)]
     assert query("select person_count from raw_omop.cohorts")[0][0] == 2
 
 
 def test_invalid_cohort_files_are_rejected_with_their_field():
-    cohort, rejections = parse_cohort({"cohort_id": "c", "cohort_name": "n", "approved_on": "not a date",
-                                       "person_ids": ["7"]}, "c.json")
+    cohort, rejections = parse_cohort(
+        {"cohort_id": "c", "cohort_name": "n", "approved_on": "not a date", "person_ids": ["7"]},
+        "c.json",
+    )
     assert cohort is None
     assert {rejection.field for rejection in rejections} == {"approved_on", "person_ids.0"}
     assert all("c.json" in rejection.message() for rejection in rejections)

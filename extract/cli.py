@@ -5,6 +5,7 @@
     ctw extract ctgov --api      extract ClinicalTrials.gov from the live API
     ctw build [-s SELECTOR]      dbt build
     ctw kpis                     print headline figures
+    ctw cohort-export ID DIR     write one OMOP cohort's de-identified tables as Parquet
     ctw docs                     build the static dbt docs site
 """
 
@@ -144,6 +145,28 @@ def run(
         _guarded(_extract, [], "tqdm" if progress else None)
         _guarded(run_dbt, ["build"])
     _guarded(_print_figures)
+
+
+@app.command("cohort-export")
+def cohort_export(
+    cohort_id: Annotated[str, typer.Argument(help="approved cohort ID")],
+    directory: Annotated[str, typer.Argument(help="folder for the Parquet files and manifest.json")],
+) -> None:
+    """Write one OMOP cohort's de-identified tables as Parquet with a manifest."""
+    from extract.sources.omop.export import UnknownCohort, export_cohort
+
+    def _export() -> None:
+        try:
+            manifest = export_cohort(cohort_id, directory)
+        except UnknownCohort as exc:
+            raise CliError(str(exc)) from exc
+        rows = sum(table["rows"] for table in manifest["tables"].values())
+        console.print(
+            f"cohort {cohort_id}: {rows} rows in {len(manifest['tables'])} tables, "
+            f"data cut {manifest['data_cut_at']} -> {directory}"
+        )
+
+    _guarded(_export)
 
 
 @app.command()

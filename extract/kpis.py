@@ -37,6 +37,12 @@ FIGURES: list[Figure] = [
         "Trial status versions in history",
         "select count(*) from marts.fct_trial_status_history",
     ),
+    Figure("OMOP approved cohorts", "select count(*) from omop.cohort_registry"),
+    Figure("OMOP persons ingested (de-identified)", "select count(*) from omop.person"),
+    Figure(
+        "OMOP cohorts below the k-anonymity threshold",
+        "select count(*) from omop.rpt_cohort_k_anonymity where not is_k_anonymous",
+    ),
 ]
 
 

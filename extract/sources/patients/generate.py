@@ -467,6 +467,9 @@ def write_messy(out: Path, rng: random.Random, patients: list[Patient], particip
                   "outcome"), participation_cells(p), strict=True))
         for p in late
     ])
+    # A line cut off in transfer: not JSON, so the extractor quarantines it.
+    with (out / "participations_batch2.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"patient": "MAD-0007", "studyCode": "SPX-101", "enrolmentDate": "2023-0\n')
 
     lyon_refs = {r.patient_ref for p in patients for r in p.records if r.site_code == "LYO"} | {"LYO-9904"}
     lyon_meds = [e for e in exposures if e.patient_ref in lyon_refs]
@@ -485,7 +488,9 @@ def write_messy(out: Path, rng: random.Random, patients: list[Patient], particip
     })
     write_csv(out / "medications_export.csv",
               ["patient_ref", "study", "drug", "dose", "unit", "route", "start_date", "end_date"],
-              [medication_row(e, True) for e in other_meds], ";")
+              [medication_row(e, True) for e in other_meds]
+              # A row whose patient reference was never filled in: quarantined by the extractor.
+              + [["", "SPX-101", "Metformin", "500", "mg", "PO", "2022-01-10", "2022-03-10"]], ";")
 
 
 # --------------------------------------------------------------------------- truth and KPIs

@@ -6,6 +6,7 @@
     ctw build [-s SELECTOR]      dbt build
     ctw kpis                     print headline figures
     ctw docs                     build the static dbt docs site
+    ctw export [--out DIR]       marts to Parquet (one file per table) plus one SQLite/DuckDB file
 """
 
 from __future__ import annotations
@@ -129,6 +130,29 @@ def docs() -> None:
     """Build the dbt docs site as one static HTML file (target/static_index.html)."""
     _guarded(run_dbt, ["docs", "generate", "--static"])
     console.print(f"docs: {settings.project_dir() / 'target' / 'static_index.html'}")
+
+
+@app.command()
+def export(
+    out: Annotated[str, typer.Option(help="output folder")] = "warehouse/export",
+    single_file: Annotated[str, typer.Option(help="single-file format: sqlite, duckdb or none")] = "sqlite",
+) -> None:
+    """Write the marts to one Parquet file per table plus one SQLite (or DuckDB) file."""
+    from pathlib import Path
+
+    from extract.export import export_marts
+
+    def _export() -> None:
+        target = Path(out) if Path(out).is_absolute() else settings.project_dir() / out
+        try:
+            result = export_marts(target, single_file)
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+        console.print(f"export: {len(result.parquet_files)} Parquet files in {target / 'parquet'}")
+        if result.single_file:
+            console.print(f"export: {result.single_file}")
+
+    _guarded(_export)
 
 
 def main() -> None:  # pragma: no cover - console entry point

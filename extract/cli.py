@@ -135,7 +135,7 @@ def docs() -> None:
 @app.command()
 def export(
     out: Annotated[str, typer.Option(help="output folder")] = "warehouse/export",
-    single_file: Annotated[str, typer.Option(help="single-file format: sqlite, duckdb or none")] = "sqlite",
+    single_file: Annotated[str, typer.Option(help="sqlite, duckdb or none")] = "sqlite",
 ) -> None:
     """Write the marts to one Parquet file per table plus one SQLite (or DuckDB) file."""
     from pathlib import Path

@@ -1,6 +1,7 @@
 """Export the marts for analysts: one Parquet file per table, plus one file that opens anywhere.
 
-    ctw export                       -> warehouse/export/parquet/<table>.parquet + warehouse/export/marts.sqlite
+    ctw export                       -> warehouse/export/parquet/<table>.parquet
+                                        + warehouse/export/marts.sqlite
     ctw export --single-file duckdb  -> ... + warehouse/export/marts.duckdb
 
 The single file is SQLite by default (Python's sqlite3, readable by every SQL tool) or a
@@ -29,7 +30,9 @@ class ExportResult:
 
 def mart_tables(connection: duckdb.DuckDBPyConnection, schema: str = MARTS_SCHEMA) -> list[str]:
     rows = connection.execute(
-        "select table_name from information_schema.tables where table_schema = ? order by table_name", [schema]
+        "select table_name from information_schema.tables "
+        "where table_schema = ? order by table_name",
+        [schema],
     ).fetchall()
     return [name for (name,) in rows]
 
@@ -38,7 +41,9 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def export_marts(out_dir: Path, single_file: str = "sqlite", schema: str = MARTS_SCHEMA) -> ExportResult:
+def export_marts(
+    out_dir: Path, single_file: str = "sqlite", schema: str = MARTS_SCHEMA
+) -> ExportResult:
     """Write every table of ``schema`` to ``out_dir``; ``single_file`` is sqlite, duckdb or none."""
     if single_file not in ("sqlite", "duckdb", "none"):
         raise ValueError(f"single_file must be sqlite, duckdb or none, not {single_file!r}")
@@ -51,11 +56,15 @@ def export_marts(out_dir: Path, single_file: str = "sqlite", schema: str = MARTS
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         tables = mart_tables(connection, schema)
         if not tables:
-            raise FileNotFoundError(f"no tables in schema {schema} of {warehouse}; run `ctw build` first")
+            raise FileNotFoundError(
+                f"no tables in schema {schema} of {warehouse}; run `ctw build` first"
+            )
         for table in tables:
             source = f"{_quote(schema)}.{_quote(table)}"
             target = parquet_dir / f"{table}.parquet"
-            connection.execute(f"copy (select * from {source}) to '{target.as_posix()}' (format parquet)")
+            connection.execute(
+                f"copy (select * from {source}) to '{target.as_posix()}' (format parquet)"
+            )
             result.parquet_files.append(target)
             result.rows[table] = connection.execute(f"select count(*) from {source}").fetchone()[0]
         if single_file == "sqlite":
@@ -98,13 +107,17 @@ def _sqlite_value(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _to_sqlite(connection: duckdb.DuckDBPyConnection, schema: str, tables: list[str], target: Path) -> Path:
+def _to_sqlite(
+    connection: duckdb.DuckDBPyConnection, schema: str, tables: list[str], target: Path
+) -> Path:
     target.unlink(missing_ok=True)
     with sqlite3.connect(target) as lite:
         for table in tables:
             source = f"{_quote(schema)}.{_quote(table)}"
             columns = connection.execute(f"describe {source}").fetchall()
-            definition = ", ".join(f"{_quote(name)} {_sqlite_type(kind)}" for name, kind, *_ in columns)
+            definition = ", ".join(
+                f"{_quote(name)} {_sqlite_type(kind)}" for name, kind, *_ in columns
+            )
             lite.execute(f"create table {_quote(table)} ({definition})")
             rows = connection.execute(f"select * from {source}").fetchall()
             placeholders = ", ".join("?" for _ in columns)

@@ -48,7 +48,8 @@ FIGURES: list[Figure] = [
     ),
     Figure(
         "Most used medication (patients)",
-        "select ingredient || ' (' || patient_count || ')' from marts.rpt_medication_usage where usage_rank = 1",
+        "select ingredient || ' (' || patient_count || ')' "
+        "from marts.rpt_medication_usage where usage_rank = 1",
     ),
 ]
 

@@ -1,4 +1,4 @@
-"""The patient marts built from the bundled files hold the generator's truth, and export reads back."""
+"""Patient marts built from the bundled files equal the generator's truth; export reads back."""
 
 from __future__ import annotations
 
@@ -54,16 +54,29 @@ def test_patients_per_country(built: Path, truth: dict) -> None:
 
 
 def test_average_age_per_diagnosis(built: Path, truth: dict) -> None:
-    rows = _rows(built, "select diagnosis_id, patient_count, average_age_years from marts.rpt_average_age_per_diagnosis")
+    rows = _rows(
+        built,
+        "select diagnosis_id, patient_count, average_age_years "
+        "from marts.rpt_average_age_per_diagnosis",
+    )
     assert {code: {"patient_count": n, "average_age_years": age} for code, n, age in rows} == truth[
         "average_age_per_diagnosis"
     ]
 
 
 def test_medication_usage(built: Path, truth: dict) -> None:
-    rows = _rows(built, "select ingredient, patient_count, exposure_count, usage_rank from marts.rpt_medication_usage")
-    assert {i: {"patient_count": p, "exposure_count": e} for i, p, e, _ in rows} == truth["medication_usage"]
-    ranked = sorted(truth["medication_usage"].items(), key=lambda kv: (-kv[1]["patient_count"], -kv[1]["exposure_count"], kv[0]))
+    rows = _rows(
+        built,
+        "select ingredient, patient_count, exposure_count, usage_rank "
+        "from marts.rpt_medication_usage",
+    )
+    assert {i: {"patient_count": p, "exposure_count": e} for i, p, e, _ in rows} == truth[
+        "medication_usage"
+    ]
+    ranked = sorted(
+        truth["medication_usage"].items(),
+        key=lambda kv: (-kv[1]["patient_count"], -kv[1]["exposure_count"], kv[0]),
+    )
     assert [i for i, *_ in sorted(rows, key=lambda r: r[3])] == [name for name, _ in ranked]
 
 
@@ -83,15 +96,21 @@ def test_average_trial_duration(built: Path, truth: dict) -> None:
 
 
 def test_days_between_consecutive_trials(built: Path, truth: dict) -> None:
-    rows = _rows(built, "select days_between_enrolments from marts.rpt_days_between_consecutive_trials")
+    rows = _rows(
+        built, "select days_between_enrolments from marts.rpt_days_between_consecutive_trials"
+    )
     assert sorted(days for (days,) in rows) == truth["days_between_consecutive_trials"]["gaps_days"]
 
 
 def test_trials_with_data_issues(built: Path, truth: dict) -> None:
-    (pct,) = _rows(built, "select pct_studies_with_issues from marts.rpt_trials_with_data_issues")[0]
+    (pct,) = _rows(built, "select pct_studies_with_issues from marts.rpt_trials_with_data_issues")[
+        0
+    ]
     assert pct == truth["trials_with_data_issues"]["percent"]
     flagged = _rows(
-        built, "select study_code from marts.dim_study where has_missing_data or has_inconsistent_data order by 1"
+        built,
+        "select study_code from marts.dim_study "
+        "where has_missing_data or has_inconsistent_data order by 1",
     )
     assert [code for (code,) in flagged] == truth["trials_with_data_issues"]["studies_with_issues"]
 
@@ -103,7 +122,11 @@ def test_patients_in_multiple_trials(built: Path, truth: dict) -> None:
         "from marts.rpt_patients_in_multiple_trials",
     )
     expected = truth["patients_in_multiple_trials"]
-    assert row == (expected["patients_in_trials"], expected["patients_in_multiple_trials"], expected["percent"])
+    assert row == (
+        expected["patients_in_trials"],
+        expected["patients_in_multiple_trials"],
+        expected["percent"],
+    )
 
 
 def test_unlinked_rows_are_kept_with_their_reason(built: Path) -> None:
@@ -119,7 +142,10 @@ def test_unlinked_rows_are_kept_with_their_reason(built: Path) -> None:
 
 def test_dim_study_links_registry_trials(built: Path) -> None:
     rows = dict(_rows(built, "select study_code, trial_id from marts.dim_study"))
-    assert rows["SPX-101"] == _rows(built, "select trial_id from marts.dim_trial where nct_id = 'NCT00763412'")[0][0]
+    assert (
+        rows["SPX-101"]
+        == _rows(built, "select trial_id from marts.dim_trial where nct_id = 'NCT00763412'")[0][0]
+    )
     assert rows["SPX-107"] is None
 
 
@@ -135,12 +161,19 @@ def test_rebuild_changes_nothing(built: Path) -> None:
 
 
 @pytest.mark.parametrize("single_file", ["sqlite", "duckdb"])
-def test_export_reads_back_with_plain_sql(built: Path, tmp_path: Path, single_file: str, truth: dict) -> None:
+def test_export_reads_back_with_plain_sql(
+    built: Path, tmp_path: Path, single_file: str, truth: dict
+) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CTW_DUCKDB_PATH", str(built / "warehouse.duckdb"))
         result = export_marts(tmp_path / "export", single_file)
     names = {p.stem for p in result.parquet_files}
-    assert {"dim_patient", "dim_study", "fct_trial_participation", "rpt_patients_per_country"} <= names
+    assert {
+        "dim_patient",
+        "dim_study",
+        "fct_trial_participation",
+        "rpt_patients_per_country",
+    } <= names
     sql = (
         "select count(*) from fct_trial_participation as f "
         "join dim_patient as p on f.patient_id = p.patient_id where p.country_code = 'DE'"
@@ -159,4 +192,7 @@ def test_export_reads_back_with_plain_sql(built: Path, tmp_path: Path, single_fi
     assert pct == truth["patients_in_multiple_trials"]["percent"]
     parquet = tmp_path / "export" / "parquet" / "dim_patient.parquet"
     with duckdb.connect() as connection:
-        assert connection.execute(f"select count(*) from '{parquet.as_posix()}'").fetchone()[0] == result.rows["dim_patient"]
+        assert (
+            connection.execute(f"select count(*) from '{parquet.as_posix()}'").fetchone()[0]
+            == result.rows["dim_patient"]
+        )

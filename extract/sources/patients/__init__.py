@@ -48,12 +48,16 @@ def record_id(file_name: str, sheet: str | None, line: int) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def shape_rows(table: str, file: InputFile, items: Iterator[Row | Unreadable], extracted_at: datetime) -> Iterator[dict]:
+def shape_rows(
+    table: str, file: InputFile, items: Iterator[Row | Unreadable], extracted_at: datetime
+) -> Iterator[dict]:
     """Rows of ``table`` from one file, validated; rejected ones as quarantine rows."""
     for item in items:
         if isinstance(item, Unreadable):
             if item.table in (None, table):
-                yield Rejection(SOURCE_NAME, item.location, item.reason, field="<row>", raw_record=item.raw).to_row()
+                yield Rejection(
+                    SOURCE_NAME, item.location, item.reason, field="<row>", raw_record=item.raw
+                ).to_row()
             continue
         if item.table != table:
             continue
@@ -62,9 +66,14 @@ def shape_rows(table: str, file: InputFile, items: Iterator[Row | Unreadable], e
         missing = row.missing_required()
         if missing:
             for name in missing:
-                yield Rejection(SOURCE_NAME, item.location, f"required field {name} is empty",
-                                record_id=row.values.get("patient_ref") or row.values.get("study_code"),
-                                field=name, raw_record=item.cells).to_row()
+                yield Rejection(
+                    SOURCE_NAME,
+                    item.location,
+                    f"required field {name} is empty",
+                    record_id=row.values.get("patient_ref") or row.values.get("study_code"),
+                    field=name,
+                    raw_record=item.cells,
+                ).to_row()
             continue
         yield {
             **{name: None for name in HEADER_ALIASES[table]},
@@ -94,7 +103,9 @@ def make_resource(table: str, folder: Path) -> Any:
             yield from shape_rows(table, file, iter_rows(file), extracted_at)
             state[file.name] = file.sha256
 
-    read_table.__doc__ = f"Rows of the delivered {table} files; rejected rows go to the quarantine table."
+    read_table.__doc__ = (
+        f"Rows of the delivered {table} files; rejected rows go to the quarantine table."
+    )
     return read_table
 
 

@@ -43,13 +43,52 @@ DEFAULT_OUT = DEMO_DATA_DIR / "patients"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 FIRST_NAMES = [
-    "Anna", "Ben", "Carla", "David", "Elena", "Felix", "Greta", "Hugo", "Ines", "Jonas", "Karin",
-    "Luis", "Marta", "Nils", "Olga", "Pablo", "Rosa", "Sven", "Tara", "Uwe", "Vera", "Yusuf",
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Felix",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Karin",
+    "Luis",
+    "Marta",
+    "Nils",
+    "Olga",
+    "Pablo",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Uwe",
+    "Vera",
+    "Yusuf",
 ]
 LAST_NAMES = [
-    "Adler", "Baker", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hansen", "Ivanova",
-    "Jensen", "Keller", "Lopez", "Moreau", "Novak", "Olsen", "Perez", "Quinn", "Rossi", "Schmidt",
-    "Torres", "Weber", "Young",
+    "Adler",
+    "Baker",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ivanova",
+    "Jensen",
+    "Keller",
+    "Lopez",
+    "Moreau",
+    "Novak",
+    "Olsen",
+    "Perez",
+    "Quinn",
+    "Rossi",
+    "Schmidt",
+    "Torres",
+    "Weber",
+    "Young",
 ]
 # ISO 3166-1 alpha-2 code -> spellings sites use (all resolvable through seeds/country_aliases).
 COUNTRY_SPELLINGS = {
@@ -85,23 +124,43 @@ DIAGNOSIS_TEXT_VARIANTS = {
 @dataclass(frozen=True)
 class Drug:
     ingredient: str
-    names: tuple[str, ...]  # generic, brand and misspelled forms, all in seeds/drug_ingredient_aliases
+    names: tuple[
+        str, ...
+    ]  # generic, brand and misspelled forms, all in seeds/drug_ingredient_aliases
     doses_mg: tuple[float, ...]
     unit: str  # the unit sites usually write: mg, or mcg for microgram doses
     route: str
 
 
 DRUGS = {
-    "metformin": Drug("metformin", ("Metformin", "Glucophage", "metfromin", "Metformin HCl"), (500, 850, 1000), "mg", "oral"),
-    "atorvastatin": Drug("atorvastatin", ("Atorvastatin", "Lipitor", "atorvastatine"), (10, 20, 40), "mg", "oral"),
-    "lisinopril": Drug("lisinopril", ("Lisinopril", "Zestril", "Prinivil", "lisinipril"), (10, 20), "mg", "oral"),
+    "metformin": Drug(
+        "metformin",
+        ("Metformin", "Glucophage", "metfromin", "Metformin HCl"),
+        (500, 850, 1000),
+        "mg",
+        "oral",
+    ),
+    "atorvastatin": Drug(
+        "atorvastatin", ("Atorvastatin", "Lipitor", "atorvastatine"), (10, 20, 40), "mg", "oral"
+    ),
+    "lisinopril": Drug(
+        "lisinopril", ("Lisinopril", "Zestril", "Prinivil", "lisinipril"), (10, 20), "mg", "oral"
+    ),
     "amlodipine": Drug("amlodipine", ("Amlodipine", "Norvasc", "amlodipin"), (5, 10), "mg", "oral"),
-    "salbutamol": Drug("salbutamol", ("Salbutamol", "Albuterol", "Ventolin"), (0.1, 0.2), "mcg", "inhalation"),
+    "salbutamol": Drug(
+        "salbutamol", ("Salbutamol", "Albuterol", "Ventolin"), (0.1, 0.2), "mcg", "inhalation"
+    ),
     "budesonide": Drug("budesonide", ("Budesonide", "Pulmicort"), (0.2, 0.4), "mcg", "inhalation"),
-    "methotrexate": Drug("methotrexate", ("Methotrexate", "Trexall", "metotrexate"), (7.5, 15), "mg", "oral"),
+    "methotrexate": Drug(
+        "methotrexate", ("Methotrexate", "Trexall", "metotrexate"), (7.5, 15), "mg", "oral"
+    ),
     "tamoxifen": Drug("tamoxifen", ("Tamoxifen", "Nolvadex"), (20,), "mg", "oral"),
-    "levothyroxine": Drug("levothyroxine", ("Levothyroxine", "Synthroid", "Euthyrox"), (0.05, 0.1), "mcg", "oral"),
-    "ibuprofen": Drug("ibuprofen", ("Ibuprofen", "Advil", "Nurofen", "ibuprofene"), (200, 400), "mg", "oral"),
+    "levothyroxine": Drug(
+        "levothyroxine", ("Levothyroxine", "Synthroid", "Euthyrox"), (0.05, 0.1), "mcg", "oral"
+    ),
+    "ibuprofen": Drug(
+        "ibuprofen", ("Ibuprofen", "Advil", "Nurofen", "ibuprofene"), (200, 400), "mg", "oral"
+    ),
 }
 DRUGS_BY_DIAGNOSIS = {
     "E11": ["metformin", "atorvastatin", "lisinopril"],
@@ -111,24 +170,75 @@ DRUGS_BY_DIAGNOSIS = {
     "C50": ["tamoxifen", "ibuprofen"],
     "E03": ["levothyroxine"],
 }
-ROUTE_SPELLINGS = {"oral": ["oral", "PO", "Oral", "p.o."], "inhalation": ["inhaled", "INH", "inhalation"]}
+ROUTE_SPELLINGS = {
+    "oral": ["oral", "PO", "Oral", "p.o."],
+    "inhalation": ["inhaled", "INH", "inhalation"],
+}
 SEX_SPELLINGS = {"female": ["F", "female", "Female", "w"], "male": ["M", "male", "Male", "m"]}
 
 # Sponsor studies: code, title, registry id, phase text, start, end. Five carry an NCT ID present
 # in the bundled ClinicalTrials.gov records, one a EudraCT number, two none.
 STUDIES = [
-    ("SPX-101", "Glycaemic control with an oral add-on in type 2 diabetes", "NCT00763412", "Phase 2", "2021-03-01", "2024-06-30"),
-    ("SPX-102", "Blood pressure lowering in resistant hypertension", "NCT03475563", "phase III", "2021-01-15", "2024-12-31"),
-    ("SPX-103", "Inhaled maintenance therapy in moderate asthma", "NCT02210780", "II", "2021-06-01", "2024-09-30"),
-    ("SPX-104", "Early methotrexate in seropositive rheumatoid arthritis", "NCT02278341", "Phase 3", "2021-02-01", "2025-01-31"),
-    ("SPX-105", "Adjuvant endocrine therapy adherence in breast cancer", "NCT02552212", "Phase 4", "2021-04-01", "2021-03-01"),
+    (
+        "SPX-101",
+        "Glycaemic control with an oral add-on in type 2 diabetes",
+        "NCT00763412",
+        "Phase 2",
+        "2021-03-01",
+        "2024-06-30",
+    ),
+    (
+        "SPX-102",
+        "Blood pressure lowering in resistant hypertension",
+        "NCT03475563",
+        "phase III",
+        "2021-01-15",
+        "2024-12-31",
+    ),
+    (
+        "SPX-103",
+        "Inhaled maintenance therapy in moderate asthma",
+        "NCT02210780",
+        "II",
+        "2021-06-01",
+        "2024-09-30",
+    ),
+    (
+        "SPX-104",
+        "Early methotrexate in seropositive rheumatoid arthritis",
+        "NCT02278341",
+        "Phase 3",
+        "2021-02-01",
+        "2025-01-31",
+    ),
+    (
+        "SPX-105",
+        "Adjuvant endocrine therapy adherence in breast cancer",
+        "NCT02552212",
+        "Phase 4",
+        "2021-04-01",
+        "2021-03-01",
+    ),
     ("SPX-106", "", "EUCTR2019-001234-56", "Phase 2", "2021-05-01", "2024-12-31"),
     ("SPX-107", "Thyroid replacement dosing by body weight", "", "Phase 4", "2021-01-01", ""),
-    ("SPX-108", "Cardiometabolic risk reduction programme", "", "Phase 3", "2021-07-01", "2025-06-30"),
+    (
+        "SPX-108",
+        "Cardiometabolic risk reduction programme",
+        "",
+        "Phase 3",
+        "2021-07-01",
+        "2025-06-30",
+    ),
 ]
 STUDY_DIAGNOSES = {
-    "SPX-101": ["E11"], "SPX-102": ["I10"], "SPX-103": ["J45"], "SPX-104": ["M05"],
-    "SPX-105": ["C50"], "SPX-106": ["E11", "I10"], "SPX-107": ["E03"], "SPX-108": ["E11", "I10"],
+    "SPX-101": ["E11"],
+    "SPX-102": ["I10"],
+    "SPX-103": ["J45"],
+    "SPX-104": ["M05"],
+    "SPX-105": ["C50"],
+    "SPX-106": ["E11", "I10"],
+    "SPX-107": ["E03"],
+    "SPX-108": ["E11", "I10"],
 }
 # Row-level faults are injected only into these studies, so the data-quality KPI has a known value.
 FAULTY_STUDIES = ("SPX-101", "SPX-103")
@@ -221,7 +331,9 @@ def format_dose(dose_mg: float, unit: str) -> tuple[str, str]:
     return (f"{amount:g}", unit)
 
 
-def draw_truth(rng: random.Random, patient_count: int = 140) -> tuple[list[Patient], list[Participation], list[Exposure]]:
+def draw_truth(
+    rng: random.Random, patient_count: int = 140
+) -> tuple[list[Patient], list[Participation], list[Exposure]]:
     patients: list[Patient] = []
     identities: set[tuple[str, str, date, str]] = set()
     site_counters: dict[str, int] = defaultdict(int)
@@ -235,15 +347,17 @@ def draw_truth(rng: random.Random, patient_count: int = 140) -> tuple[list[Patie
     for index in range(patient_count):
         while True:
             identity = (
-                rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES),
-                date(1940, 1, 1) + timedelta(days=rng.randrange(0, 365 * 60)), rng.choice(("female", "male")),
+                rng.choice(FIRST_NAMES),
+                rng.choice(LAST_NAMES),
+                date(1940, 1, 1) + timedelta(days=rng.randrange(0, 365 * 60)),
+                rng.choice(("female", "male")),
             )
             if identity not in identities:
                 identities.add(identity)
                 break
         first, last, born, sex = identity
         country = rng.choices(countries, weights)[0]
-        # Two patients' countries cannot be read: one written as a place that is no country, one blank.
+        # Two patients' countries cannot be read: a place that is no country, and a blank.
         country_text = rng.choice(COUNTRY_SPELLINGS[country])
         if index == 17:
             country, country_text = None, "Atlantis"
@@ -255,16 +369,35 @@ def draw_truth(rng: random.Random, patient_count: int = 140) -> tuple[list[Patie
         registered = date(2020, 6, 1) + timedelta(days=rng.randrange(0, 240))
         duplicated = index % 9 == 4  # about one patient in nine is registered at a second site
         patient.records.append(
-            SiteRecord(new_ref(site), site, first, last, sex, born, country, country_text, registered,
-                       give_birth_date=duplicated or rng.random() < 0.65)
+            SiteRecord(
+                new_ref(site),
+                site,
+                first,
+                last,
+                sex,
+                born,
+                country,
+                country_text,
+                registered,
+                give_birth_date=duplicated or rng.random() < 0.65,
+            )
         )
         if duplicated:
             other_site = rng.choice([s for s in SITES if s != site])
             second_text = rng.choice(COUNTRY_SPELLINGS[country]) if country else country_text
             patient.records.append(
-                SiteRecord(new_ref(other_site), other_site, first.upper() if rng.random() < 0.5 else f" {first}",
-                           last.lower(), sex, born, country, second_text,
-                           registered + timedelta(days=rng.randrange(20, 200)), give_birth_date=True)
+                SiteRecord(
+                    new_ref(other_site),
+                    other_site,
+                    first.upper() if rng.random() < 0.5 else f" {first}",
+                    last.lower(),
+                    sex,
+                    born,
+                    country,
+                    second_text,
+                    registered + timedelta(days=rng.randrange(20, 200)),
+                    give_birth_date=True,
+                )
             )
         patients.append(patient)
 
@@ -280,7 +413,9 @@ def draw_truth(rng: random.Random, patient_count: int = 140) -> tuple[list[Patie
         if wanted > len(chosen):
             extra = [code for code, *_ in STUDIES if code not in chosen and code != "SPX-105"]
             chosen += rng.sample(extra, min(wanted - len(chosen), 1))
-        start = max(patient.survivor.registered_on, date(2021, 7, 1)) + timedelta(days=rng.randrange(5, 90))
+        start = max(patient.survivor.registered_on, date(2021, 7, 1)) + timedelta(
+            days=rng.randrange(5, 90)
+        )
         for code in chosen:
             enrolled = start
             length = rng.randrange(60, 300)
@@ -290,31 +425,58 @@ def draw_truth(rng: random.Random, patient_count: int = 140) -> tuple[list[Patie
                 completed = None
             ref = rng.choice(patient.records).patient_ref
             participations.append(
-                Participation(patient.patient_key, ref, code, enrolled, completed, patient.diagnosis_code, outcome)
+                Participation(
+                    patient.patient_key,
+                    ref,
+                    code,
+                    enrolled,
+                    completed,
+                    patient.diagnosis_code,
+                    outcome,
+                )
             )
-            for ingredient in rng.sample(DRUGS_BY_DIAGNOSIS[patient.diagnosis_code],
-                                         rng.randrange(1, len(DRUGS_BY_DIAGNOSIS[patient.diagnosis_code]) + 1)):
+            for ingredient in rng.sample(
+                DRUGS_BY_DIAGNOSIS[patient.diagnosis_code],
+                rng.randrange(1, len(DRUGS_BY_DIAGNOSIS[patient.diagnosis_code]) + 1),
+            ):
                 drug = DRUGS[ingredient]
                 med_start = enrolled + timedelta(days=rng.randrange(0, 10))
-                med_end = (completed or enrolled + timedelta(days=length)) - timedelta(days=rng.randrange(0, 10))
-                exposures.append(
-                    Exposure(patient.patient_key, ref, code, ingredient, rng.choice(drug.names),
-                             float(rng.choice(drug.doses_mg)), drug.route, med_start, med_end)
+                med_end = (completed or enrolled + timedelta(days=length)) - timedelta(
+                    days=rng.randrange(0, 10)
                 )
-            start = (completed or enrolled + timedelta(days=length)) + timedelta(days=rng.randrange(10, 200))
+                exposures.append(
+                    Exposure(
+                        patient.patient_key,
+                        ref,
+                        code,
+                        ingredient,
+                        rng.choice(drug.names),
+                        float(rng.choice(drug.doses_mg)),
+                        drug.route,
+                        med_start,
+                        med_end,
+                    )
+                )
+            start = (completed or enrolled + timedelta(days=length)) + timedelta(
+                days=rng.randrange(10, 200)
+            )
     participations.sort(key=lambda p: (p.enrolled_on or date.min, p.patient_ref, p.study_code))
     exposures.sort(key=lambda e: (e.started_on, e.patient_ref, e.study_code, e.drug_text))
     inject_faults(rng, participations, exposures)
     return patients, participations, exposures
 
 
-def inject_faults(rng: random.Random, participations: list[Participation], exposures: list[Exposure]) -> None:
-    """The faults real deliveries have, limited to FAULTY_STUDIES (plus rows for unknown studies)."""
+def inject_faults(
+    rng: random.Random, participations: list[Participation], exposures: list[Exposure]
+) -> None:
+    """Faults real deliveries have, limited to FAULTY_STUDIES (plus unknown-study rows)."""
     faulty = [p for p in participations if p.study_code in FAULTY_STUDIES and p.completed_on]
     picked = rng.sample(faulty, 4)
     # Completion before enrolment (a swapped or mistyped date).
     for participation in picked[:2]:
-        participation.completed_on = participation.enrolled_on - timedelta(days=rng.randrange(5, 40))
+        participation.completed_on = participation.enrolled_on - timedelta(
+            days=rng.randrange(5, 40)
+        )
         participation.fault = "completion before enrolment"
     picked[2].diagnosis_code = None
     picked[2].fault = "diagnosis code missing"
@@ -323,13 +485,29 @@ def inject_faults(rng: random.Random, participations: list[Participation], expos
     # Rows pointing at patients or studies nobody registered.
     for number, code in ((9901, "SPX-101"), (9902, "SPX-103"), (9903, "SPX-101")):
         participations.append(
-            Participation(None, f"BOS-{number}", code, date(2022, 3, number % 27 + 1), date(2022, 9, 1), "E11", "completed",
-                          fault="unknown patient")
+            Participation(
+                None,
+                f"BOS-{number}",
+                code,
+                date(2022, 3, number % 27 + 1),
+                date(2022, 9, 1),
+                "E11",
+                "completed",
+                fault="unknown patient",
+            )
         )
     for ref in ("BER-0001", "MAD-0002"):
         participations.append(
-            Participation(None, ref, "SPX-999", date(2022, 5, 4), date(2022, 11, 30), "E11", "completed",
-                          fault="unknown study")
+            Participation(
+                None,
+                ref,
+                "SPX-999",
+                date(2022, 5, 4),
+                date(2022, 11, 30),
+                "E11",
+                "completed",
+                fault="unknown study",
+            )
         )
     faulty_exposures = [e for e in exposures if e.study_code in FAULTY_STUDIES]
     bad = rng.sample(faulty_exposures, 3)
@@ -341,8 +519,18 @@ def inject_faults(rng: random.Random, participations: list[Participation], expos
     bad[2].drug_text = "Herbal tincture No. 7"
     bad[2].fault = "drug not recognised"
     exposures.append(
-        Exposure(None, "LYO-9904", "SPX-101", "metformin", "Glucophage", 500.0, "oral",
-                 date(2022, 2, 2), date(2022, 6, 1), fault="unknown patient")
+        Exposure(
+            None,
+            "LYO-9904",
+            "SPX-101",
+            "metformin",
+            "Glucophage",
+            500.0,
+            "oral",
+            date(2022, 2, 2),
+            date(2022, 6, 1),
+            fault="unknown patient",
+        )
     )
 
 
@@ -351,8 +539,10 @@ def inject_faults(rng: random.Random, participations: list[Participation], expos
 
 def patient_row(record: SiteRecord, rng: random.Random) -> dict[str, str]:
     born = format_date(record.birth_date, rng) if record.give_birth_date else ""
-    age = "" if record.give_birth_date and rng.random() < 0.7 else format_age(
-        whole_years(record.birth_date, record.registered_on), rng
+    age = (
+        ""
+        if record.give_birth_date and rng.random() < 0.7
+        else format_age(whole_years(record.birth_date, record.registered_on), rng)
     )
     return {
         "ref": record.patient_ref,
@@ -395,7 +585,9 @@ def write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[list[Any]
     workbook.save(path)
 
 
-def medication_cells(exposure: Exposure, rng: random.Random, decimal_comma: bool) -> tuple[str, str, str]:
+def medication_cells(
+    exposure: Exposure, rng: random.Random, decimal_comma: bool
+) -> tuple[str, str, str]:
     """(drug text, dose, unit): the dose sometimes sits in the drug name ("Metformin 500mg")."""
     if exposure.dose_mg is None:
         return exposure.drug_text, "", ""
@@ -411,40 +603,125 @@ def medication_cells(exposure: Exposure, rng: random.Random, decimal_comma: bool
     return exposure.drug_text, amount, rng.choice((unit, unit.upper()))
 
 
-def write_messy(out: Path, rng: random.Random, patients: list[Patient], participations: list[Participation],
-                exposures: list[Exposure]) -> None:
+def write_messy(
+    out: Path,
+    rng: random.Random,
+    patients: list[Patient],
+    participations: list[Participation],
+    exposures: list[Exposure],
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     by_site: dict[str, list[dict[str, str]]] = defaultdict(list)
     records = sorted((r for p in patients for r in p.records), key=lambda r: r.patient_ref)
     for record in records:
         by_site[record.site_code].append(patient_row(record, rng))
 
-    write_csv(out / "site_berlin_patients.csv",
-              ["subject_id", "first_name", "last_name", "sex", "date_of_birth", "age", "country", "registered"],
-              [[r["ref"], r["first"], r["last"], r["sex"], r["born"], r["age"], r["country"], r["registered"]]
-               for r in by_site["BER"]], ";")
-    write_csv(out / "site_boston_patients.csv",
-              ["Patient ID", "Given Name", "Family Name", "Gender", "DOB", "Age", "Country", "Registration Date"],
-              [[r["ref"], r["first"], r["last"], r["sex"], r["born"], r["age"], r["country"], r["registered"]]
-               for r in by_site["BOS"]], ",")
-    write_jsonl(out / "site_madrid_patients.jsonl", [
-        {"patientId": r["ref"], "firstName": r["first"], "lastName": r["last"], "gender": r["sex"],
-         "birthDate": r["born"] or None, "age": r["age"] or None, "country": r["country"],
-         "registeredOn": r["registered"]}
-        for r in by_site["MAD"]
-    ])
+    write_csv(
+        out / "site_berlin_patients.csv",
+        [
+            "subject_id",
+            "first_name",
+            "last_name",
+            "sex",
+            "date_of_birth",
+            "age",
+            "country",
+            "registered",
+        ],
+        [
+            [
+                r["ref"],
+                r["first"],
+                r["last"],
+                r["sex"],
+                r["born"],
+                r["age"],
+                r["country"],
+                r["registered"],
+            ]
+            for r in by_site["BER"]
+        ],
+        ";",
+    )
+    write_csv(
+        out / "site_boston_patients.csv",
+        [
+            "Patient ID",
+            "Given Name",
+            "Family Name",
+            "Gender",
+            "DOB",
+            "Age",
+            "Country",
+            "Registration Date",
+        ],
+        [
+            [
+                r["ref"],
+                r["first"],
+                r["last"],
+                r["sex"],
+                r["born"],
+                r["age"],
+                r["country"],
+                r["registered"],
+            ]
+            for r in by_site["BOS"]
+        ],
+        ",",
+    )
+    write_jsonl(
+        out / "site_madrid_patients.jsonl",
+        [
+            {
+                "patientId": r["ref"],
+                "firstName": r["first"],
+                "lastName": r["last"],
+                "gender": r["sex"],
+                "birthDate": r["born"] or None,
+                "age": r["age"] or None,
+                "country": r["country"],
+                "registeredOn": r["registered"],
+            }
+            for r in by_site["MAD"]
+        ],
+    )
     # Excel users type some dates as real dates: the Lyon registration dates are date cells.
     registered_on = {record.patient_ref: record.registered_on for record in records}
-    lyon_rows = [[r["ref"], r["first"], r["last"], r["sex"], r["born"], r["age"], r["country"],
-                  datetime.combine(registered_on[r["ref"]], datetime.min.time())]
-                 for r in by_site["LYO"]]
+    lyon_rows = [
+        [
+            r["ref"],
+            r["first"],
+            r["last"],
+            r["sex"],
+            r["born"],
+            r["age"],
+            r["country"],
+            datetime.combine(registered_on[r["ref"]], datetime.min.time()),
+        ]
+        for r in by_site["LYO"]
+    ]
 
-    study_rows = [[code, title, registry, phase, format_date(date.fromisoformat(start), rng),
-                   format_date(date.fromisoformat(end), rng) if end else ""]
-                  for code, title, registry, phase, start, end in STUDIES]
-    write_workbook(out / "sponsor_studies.xlsx", {
-        "studies": (["Study Code", "Title", "Registry ID", "Phase", "Start Date", "End Date"], study_rows),
-    })
+    study_rows = [
+        [
+            code,
+            title,
+            registry,
+            phase,
+            format_date(date.fromisoformat(start), rng),
+            format_date(date.fromisoformat(end), rng) if end else "",
+        ]
+        for code, title, registry, phase, start, end in STUDIES
+    ]
+    write_workbook(
+        out / "sponsor_studies.xlsx",
+        {
+            "studies": (
+                ["Study Code", "Title", "Registry ID", "Phase", "Start Date", "End Date"],
+                study_rows,
+            ),
+        },
+    )
 
     def study_text(code: str) -> str:
         return rng.choice((code, code.lower(), code.replace("-", " "), f"{code} "))
@@ -453,50 +730,109 @@ def write_messy(out: Path, rng: random.Random, patients: list[Patient], particip
         code = p.diagnosis_code or ""
         if code and rng.random() < 0.3:
             code = rng.choice((code.lower(), f"{code}.9", f" {code}"))
-        diagnosis_text = rng.choice(DIAGNOSIS_TEXT_VARIANTS[p.diagnosis_code]) if p.diagnosis_code else ""
-        return [p.patient_ref, study_text(p.study_code), format_date(p.enrolled_on, rng),
-                format_date(p.completed_on, rng), diagnosis_text, code, p.outcome]
+        diagnosis_text = (
+            rng.choice(DIAGNOSIS_TEXT_VARIANTS[p.diagnosis_code]) if p.diagnosis_code else ""
+        )
+        return [
+            p.patient_ref,
+            study_text(p.study_code),
+            format_date(p.enrolled_on, rng),
+            format_date(p.completed_on, rng),
+            diagnosis_text,
+            code,
+            p.outcome,
+        ]
 
     early = [p for p in participations if p.enrolled_on is None or p.enrolled_on.year <= 2021]
     late = [p for p in participations if p.enrolled_on is not None and p.enrolled_on.year > 2021]
-    write_csv(out / "participations_batch1.csv",
-              ["patient_ref", "study", "enrolled", "completed", "diagnosis", "icd10", "outcome"],
-              [participation_cells(p) for p in early], ",")
-    write_jsonl(out / "participations_batch2.jsonl", [
-        dict(zip(("patient", "studyCode", "enrolmentDate", "completionDate", "diagnosisText", "diagnosisCode",
-                  "outcome"), participation_cells(p), strict=True))
-        for p in late
-    ])
+    write_csv(
+        out / "participations_batch1.csv",
+        ["patient_ref", "study", "enrolled", "completed", "diagnosis", "icd10", "outcome"],
+        [participation_cells(p) for p in early],
+        ",",
+    )
+    write_jsonl(
+        out / "participations_batch2.jsonl",
+        [
+            dict(
+                zip(
+                    (
+                        "patient",
+                        "studyCode",
+                        "enrolmentDate",
+                        "completionDate",
+                        "diagnosisText",
+                        "diagnosisCode",
+                        "outcome",
+                    ),
+                    participation_cells(p),
+                    strict=True,
+                )
+            )
+            for p in late
+        ],
+    )
     # A line cut off in transfer: not JSON, so the extractor quarantines it.
     with (out / "participations_batch2.jsonl").open("a", encoding="utf-8") as handle:
         handle.write('{"patient": "MAD-0007", "studyCode": "SPX-101", "enrolmentDate": "2023-0\n')
 
-    lyon_refs = {r.patient_ref for p in patients for r in p.records if r.site_code == "LYO"} | {"LYO-9904"}
+    lyon_refs = {r.patient_ref for p in patients for r in p.records if r.site_code == "LYO"} | {
+        "LYO-9904"
+    }
     lyon_meds = [e for e in exposures if e.patient_ref in lyon_refs]
     other_meds = [e for e in exposures if e.patient_ref not in lyon_refs]
 
     def medication_row(e: Exposure, decimal_comma: bool) -> list[str]:
         drug, dose, unit = medication_cells(e, rng, decimal_comma)
-        return [e.patient_ref, study_text(e.study_code), drug, dose, unit, rng.choice(ROUTE_SPELLINGS[e.route]),
-                format_date(e.started_on, rng), format_date(e.ended_on, rng)]
+        return [
+            e.patient_ref,
+            study_text(e.study_code),
+            drug,
+            dose,
+            unit,
+            rng.choice(ROUTE_SPELLINGS[e.route]),
+            format_date(e.started_on, rng),
+            format_date(e.ended_on, rng),
+        ]
 
-    write_workbook(out / "site_lyon.xlsx", {
-        "patients": (["Subject", "First name", "Last name", "Sex", "Birth date", "Age", "Country", "Registered"],
-                     lyon_rows),
-        "medications": (["Subject", "Study", "Medication", "Dose", "Unit", "Route", "Start", "Stop"],
-                        [medication_row(e, False) for e in lyon_meds]),
-    })
-    write_csv(out / "medications_export.csv",
-              ["patient_ref", "study", "drug", "dose", "unit", "route", "start_date", "end_date"],
-              [medication_row(e, True) for e in other_meds]
-              # A row whose patient reference was never filled in: quarantined by the extractor.
-              + [["", "SPX-101", "Metformin", "500", "mg", "PO", "2022-01-10", "2022-03-10"]], ";")
+    write_workbook(
+        out / "site_lyon.xlsx",
+        {
+            "patients": (
+                [
+                    "Subject",
+                    "First name",
+                    "Last name",
+                    "Sex",
+                    "Birth date",
+                    "Age",
+                    "Country",
+                    "Registered",
+                ],
+                lyon_rows,
+            ),
+            "medications": (
+                ["Subject", "Study", "Medication", "Dose", "Unit", "Route", "Start", "Stop"],
+                [medication_row(e, False) for e in lyon_meds],
+            ),
+        },
+    )
+    write_csv(
+        out / "medications_export.csv",
+        ["patient_ref", "study", "drug", "dose", "unit", "route", "start_date", "end_date"],
+        [medication_row(e, True) for e in other_meds]
+        # A row whose patient reference was never filled in: quarantined by the extractor.
+        + [["", "SPX-101", "Metformin", "500", "mg", "PO", "2022-01-10", "2022-03-10"]],
+        ";",
+    )
 
 
 # --------------------------------------------------------------------------- truth and KPIs
 
 
-def expected_kpis(patients: list[Patient], participations: list[Participation], exposures: list[Exposure]) -> dict:
+def expected_kpis(
+    patients: list[Patient], participations: list[Participation], exposures: list[Exposure]
+) -> dict:
     """The seven KPIs by the definitions in docs/patients.md, from the clean truth."""
     known_studies = {code for code, *_ in STUDIES}
     by_key = {p.patient_key: p for p in patients}
@@ -511,7 +847,8 @@ def expected_kpis(patients: list[Patient], participations: list[Participation], 
         if p.diagnosis_code:
             ages[p.diagnosis_code][p.patient_key] = by_key[p.patient_key].age_years
     age_per_diagnosis = {
-        code: {"patient_count": len(v), "average_age_years": round(mean(v.values()), 2)} for code, v in ages.items()
+        code: {"patient_count": len(v), "average_age_years": round(mean(v.values()), 2)}
+        for code, v in ages.items()
     }
 
     med_patients: dict[str, set[str]] = defaultdict(set)
@@ -520,14 +857,17 @@ def expected_kpis(patients: list[Patient], participations: list[Participation], 
         if e.patient_key and e.ingredient:
             med_patients[e.ingredient].add(e.patient_key)
             med_rows[e.ingredient] += 1
-    medications = {i: {"patient_count": len(s), "exposure_count": med_rows[i]} for i, s in med_patients.items()}
+    medications = {
+        i: {"patient_count": len(s), "exposure_count": med_rows[i]} for i, s in med_patients.items()
+    }
 
     study_days = []
     for _code, _title, _registry, _phase, start, end in STUDIES:
         if end and date.fromisoformat(end) >= date.fromisoformat(start):
             study_days.append((date.fromisoformat(end) - date.fromisoformat(start)).days)
     participation_days = [
-        (p.completed_on - p.enrolled_on).days for p in valid
+        (p.completed_on - p.enrolled_on).days
+        for p in valid
         if p.enrolled_on and p.completed_on and p.completed_on >= p.enrolled_on
     ]
 
@@ -585,31 +925,113 @@ def expected_kpis(patients: list[Patient], participations: list[Participation], 
     }
 
 
-def write_truth(out: Path, patients: list[Patient], participations: list[Participation],
-                exposures: list[Exposure]) -> dict:
+def write_truth(
+    out: Path,
+    patients: list[Patient],
+    participations: list[Participation],
+    exposures: list[Exposure],
+) -> dict:
     truth = out / "truth"
     truth.mkdir(parents=True, exist_ok=True)
-    write_csv(truth / "patients.csv",
-              ["patient_key", "first_name", "last_name", "sex", "birth_date", "country_code", "age_years",
-               "diagnosis_code", "survivor_ref", "site_refs"],
-              [[p.patient_key, p.first_name, p.last_name, p.sex, p.birth_date.isoformat(), p.country_code or "",
-                p.age_years, p.diagnosis_code, p.survivor.patient_ref, "|".join(r.patient_ref for r in p.records)]
-               for p in patients], ",")
-    write_csv(truth / "studies.csv", ["study_code", "title", "registry_id", "phase_text", "start_date", "end_date"],
-              [list(row) for row in STUDIES], ",")
-    write_csv(truth / "participations.csv",
-              ["patient_key", "patient_ref", "study_code", "enrolled_on", "completed_on", "diagnosis_code", "outcome",
-               "fault"],
-              [[p.patient_key or "", p.patient_ref, p.study_code, p.enrolled_on or "", p.completed_on or "",
-                p.diagnosis_code or "", p.outcome, p.fault] for p in participations], ",")
-    write_csv(truth / "medication_exposures.csv",
-              ["patient_key", "patient_ref", "study_code", "ingredient", "drug_text", "dose_mg", "route", "started_on",
-               "ended_on", "fault"],
-              [[e.patient_key or "", e.patient_ref, e.study_code, e.ingredient or "", e.drug_text,
-                "" if e.dose_mg is None else f"{e.dose_mg:g}", e.route, e.started_on, e.ended_on or "", e.fault]
-               for e in exposures], ",")
+    write_csv(
+        truth / "patients.csv",
+        [
+            "patient_key",
+            "first_name",
+            "last_name",
+            "sex",
+            "birth_date",
+            "country_code",
+            "age_years",
+            "diagnosis_code",
+            "survivor_ref",
+            "site_refs",
+        ],
+        [
+            [
+                p.patient_key,
+                p.first_name,
+                p.last_name,
+                p.sex,
+                p.birth_date.isoformat(),
+                p.country_code or "",
+                p.age_years,
+                p.diagnosis_code,
+                p.survivor.patient_ref,
+                "|".join(r.patient_ref for r in p.records),
+            ]
+            for p in patients
+        ],
+        ",",
+    )
+    write_csv(
+        truth / "studies.csv",
+        ["study_code", "title", "registry_id", "phase_text", "start_date", "end_date"],
+        [list(row) for row in STUDIES],
+        ",",
+    )
+    write_csv(
+        truth / "participations.csv",
+        [
+            "patient_key",
+            "patient_ref",
+            "study_code",
+            "enrolled_on",
+            "completed_on",
+            "diagnosis_code",
+            "outcome",
+            "fault",
+        ],
+        [
+            [
+                p.patient_key or "",
+                p.patient_ref,
+                p.study_code,
+                p.enrolled_on or "",
+                p.completed_on or "",
+                p.diagnosis_code or "",
+                p.outcome,
+                p.fault,
+            ]
+            for p in participations
+        ],
+        ",",
+    )
+    write_csv(
+        truth / "medication_exposures.csv",
+        [
+            "patient_key",
+            "patient_ref",
+            "study_code",
+            "ingredient",
+            "drug_text",
+            "dose_mg",
+            "route",
+            "started_on",
+            "ended_on",
+            "fault",
+        ],
+        [
+            [
+                e.patient_key or "",
+                e.patient_ref,
+                e.study_code,
+                e.ingredient or "",
+                e.drug_text,
+                "" if e.dose_mg is None else f"{e.dose_mg:g}",
+                e.route,
+                e.started_on,
+                e.ended_on or "",
+                e.fault,
+            ]
+            for e in exposures
+        ],
+        ",",
+    )
     kpis = expected_kpis(patients, participations, exposures)
-    (truth / "expected_kpis.json").write_text(json.dumps(kpis, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (truth / "expected_kpis.json").write_text(
+        json.dumps(kpis, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return kpis
 
 
@@ -622,14 +1044,19 @@ def generate(out: Path = DEFAULT_OUT, seed: int = DEFAULT_SEED) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args()
     kpis = generate(args.out, args.seed)
-    print(json.dumps({k: v for k, v in kpis.items() if k != "days_between_consecutive_trials"}, indent=1)[:2000])
+    print(
+        json.dumps(
+            {k: v for k, v in kpis.items() if k != "days_between_consecutive_trials"}, indent=1
+        )[:2000]
+    )
 
 
 if __name__ == "__main__":
     main()
-

@@ -76,7 +76,10 @@ def iter_rows(file: InputFile) -> Iterator[Row | Unreadable]:
         return
     table = table_for(file.name)
     if table is None:
-        yield Unreadable(file.name, "file name names no known table (patients, studies, participations, medications)")
+        yield Unreadable(
+            file.name,
+            "file name names no known table (patients, studies, participations, medications)",
+        )
         return
     try:
         text = file.path.read_bytes().decode("utf-8-sig")
@@ -106,8 +109,12 @@ def _csv_rows(name: str, table: str, text: str) -> Iterator[Row | Unreadable]:
         if not any(cell.strip() for cell in cells):
             continue  # a blank line holds no record
         if len(cells) != len(header):
-            yield Unreadable(f"{name} line {line}", f"{len(cells)} cells where the header has {len(header)}",
-                             raw=json.dumps(cells, ensure_ascii=False), table=table)
+            yield Unreadable(
+                f"{name} line {line}",
+                f"{len(cells)} cells where the header has {len(header)}",
+                raw=json.dumps(cells, ensure_ascii=False),
+                table=table,
+            )
             continue
         yield Row(table, f"{name} line {line}", None, line, dict(zip(header, cells, strict=True)))
 
@@ -119,7 +126,12 @@ def _jsonl_rows(name: str, table: str, text: str) -> Iterator[Row | Unreadable]:
         try:
             document = json.loads(raw)
         except json.JSONDecodeError as exc:
-            yield Unreadable(f"{name} line {line}", f"not valid JSON: {exc.msg} at column {exc.colno}", raw, table)
+            yield Unreadable(
+                f"{name} line {line}",
+                f"not valid JSON: {exc.msg} at column {exc.colno}",
+                raw,
+                table,
+            )
             continue
         if not isinstance(document, dict):
             yield Unreadable(f"{name} line {line}", "a JSON line must hold one object", raw, table)
@@ -139,7 +151,9 @@ def _xlsx_rows(file: InputFile) -> Iterator[Row | Unreadable]:
         for sheet in workbook.worksheets:
             table = table_for(sheet.title) or table_for(file.name)
             if table is None:
-                yield Unreadable(f"{file.name} sheet {sheet.title}", "sheet name names no known table")
+                yield Unreadable(
+                    f"{file.name} sheet {sheet.title}", "sheet name names no known table"
+                )
                 continue
             rows = sheet.iter_rows(values_only=True)
             header = next(rows, None)
@@ -149,6 +163,12 @@ def _xlsx_rows(file: InputFile) -> Iterator[Row | Unreadable]:
                 if all(value is None or str(value).strip() == "" for value in values):
                     continue
                 cells = {str(h): v for h, v in zip(header, values, strict=False) if h is not None}
-                yield Row(table, f"{file.name} sheet {sheet.title} row {number}", sheet.title, number, cells)
+                yield Row(
+                    table,
+                    f"{file.name} sheet {sheet.title} row {number}",
+                    sheet.title,
+                    number,
+                    cells,
+                )
     finally:
         workbook.close()

@@ -1,7 +1,7 @@
 """Load the patient-level trial files (synthetic demo set by default) into ``raw_patients``.
 
-    python -m extract.sources.patients.patients_pipeline                  # bundled demo files
-    python -m extract.sources.patients.patients_pipeline --input DIR      # another delivery folder
+python -m extract.sources.patients.patients_pipeline                  # bundled demo files
+python -m extract.sources.patients.patients_pipeline --input DIR      # another delivery folder
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ def run(input_path: Path | str = DEMO_FILES, *, progress: Any = None) -> RunSumm
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--input", type=Path, default=DEMO_FILES, help="folder of delivered files")
     args = parser.parse_args()
     print(run(args.input, progress="tqdm").describe())

@@ -17,7 +17,11 @@ from extract.sources.patients.patients_pipeline import DEMO_FILES, run
 
 def test_generator_reproduces_the_bundled_files(tmp_path: Path) -> None:
     generate(tmp_path, DEFAULT_SEED)
-    bundled = sorted(p.relative_to(DEMO_FILES) for p in DEMO_FILES.rglob("*") if p.is_file() and p.name != "NOTICE.md")
+    bundled = sorted(
+        p.relative_to(DEMO_FILES)
+        for p in DEMO_FILES.rglob("*")
+        if p.is_file() and p.name != "NOTICE.md"
+    )
     produced = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     assert produced == bundled
     mismatched = [str(p) for p in bundled if not _same_content(DEMO_FILES / p, tmp_path / p)]
@@ -33,7 +37,9 @@ def _same_content(left: Path, right: Path) -> bool:
     def cells(path: Path) -> dict[str, list[tuple]]:
         book = load_workbook(path, read_only=True)
         try:
-            return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+            return {
+                sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets
+            }
         finally:
             book.close()
 
@@ -42,9 +48,16 @@ def _same_content(left: Path, right: Path) -> bool:
 
 def test_generator_truth_holds_the_injected_faults() -> None:
     kpis = json.loads((DEMO_FILES / "truth" / "expected_kpis.json").read_text())
-    assert kpis["trials_with_data_issues"]["studies_with_issues"] == ["SPX-101", "SPX-103", "SPX-105", "SPX-106"]
+    assert kpis["trials_with_data_issues"]["studies_with_issues"] == [
+        "SPX-101",
+        "SPX-103",
+        "SPX-105",
+        "SPX-106",
+    ]
     patients = (DEMO_FILES / "truth" / "patients.csv").read_text().splitlines()[1:]
-    assert any("|" in line.split(",")[-1] for line in patients), "some patients are registered at two sites"
+    assert any("|" in line.split(",")[-1] for line in patients), (
+        "some patients are registered at two sites"
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,16 +93,25 @@ def _counts(query) -> dict[str, int]:
 def test_load_quarantines_bad_rows_and_reruns_change_nothing(warehouse: Path, query) -> None:
     first = run(DEMO_FILES)
     counts = _counts(query)
-    assert counts == {"patients": 156, "studies": 8, "participations": 197, "medications": 295, "quarantine": 2}
+    assert counts == {
+        "patients": 156,
+        "studies": 8,
+        "participations": 197,
+        "medications": 295,
+        "quarantine": 2,
+    }
     assert first.quarantined == 2
-    rejected = query("select location, field, reason from raw_patients.quarantine order by location")
+    rejected = query(
+        "select location, field, reason from raw_patients.quarantine order by location"
+    )
     assert rejected[0][0] == "medications_export.csv line 218"
     assert rejected[0][1:] == ("patient_ref", "required field patient_ref is empty")
     assert rejected[1][0] == "participations_batch2.jsonl line 51"
     assert rejected[1][2].startswith("not valid JSON")
     # Values stay text as delivered, with their location.
     assert query(
-        "select registered_on, source_sheet, source_line from raw_patients.patients where patient_ref = 'LYO-0001'"
+        "select registered_on, source_sheet, source_line from raw_patients.patients "
+        "where patient_ref = 'LYO-0001'"
     ) == [("2020-12-31", "patients", 2)]
 
     again = run(DEMO_FILES)
@@ -97,7 +119,9 @@ def test_load_quarantines_bad_rows_and_reruns_change_nothing(warehouse: Path, qu
     assert _counts(query) == counts
 
 
-def test_changed_file_is_reloaded_without_duplicates(warehouse: Path, tmp_path: Path, query) -> None:
+def test_changed_file_is_reloaded_without_duplicates(
+    warehouse: Path, tmp_path: Path, query
+) -> None:
     inbox = tmp_path / "inbox"
     shutil.copytree(DEMO_FILES, inbox)
     run(inbox)
@@ -108,5 +132,7 @@ def test_changed_file_is_reloaded_without_duplicates(warehouse: Path, tmp_path: 
     assert summary.rows == {"patients": 39}  # only the changed file (38 rows + 1) is read again
     after = _counts(query)
     assert after["patients"] == before["patients"] + 1
-    assert {k: v for k, v in after.items() if k != "patients"} == {k: v for k, v in before.items() if k != "patients"}
+    assert {k: v for k, v in after.items() if k != "patients"} == {
+        k: v for k, v in before.items() if k != "patients"
+    }
     assert query("select count(*) - count(distinct record_id) from raw_patients.patients") == [(0,)]

@@ -5,4 +5,4 @@ select
     count(*) as patient_count
 from {{ ref('dim_patient') }}
 group by country_code, country_name
-order by patient_count desc, country_code
+order by patient_count desc, country_code asc

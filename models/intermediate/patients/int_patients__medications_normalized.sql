@@ -68,18 +68,26 @@ final as (
         dose_unit,
         route,
         source_file,
-        nullif(concat_ws('; ',
-            case when dose_mg is null then 'dose missing or not read' end,
-            case when route is null then 'route missing or not recognised' end,
-            case when start_date is null then 'start date missing or not a date' end,
-            case when end_date_text is not null and end_date is null then 'end date not a date' end
-        ), '') as missing_data_issues,
-        nullif(concat_ws('; ',
-            case when ingredient is null then 'drug not recognised' end,
-            case when patient_id is null then 'unknown patient' end,
-            case when study_id is null then 'unknown study' end,
-            case when end_date < start_date then 'end before start' end
-        ), '') as inconsistent_data_issues,
+        nullif(
+            concat_ws(
+                '; ',
+                case when dose_mg is null then 'dose missing or not read' end,
+                case when route is null then 'route missing or not recognised' end,
+                case when start_date is null then 'start date missing or not a date' end,
+                case when end_date_text is not null and end_date is null then 'end date not a date' end
+            ),
+            ''
+        ) as missing_data_issues,
+        nullif(
+            concat_ws(
+                '; ',
+                case when ingredient is null then 'drug not recognised' end,
+                case when patient_id is null then 'unknown patient' end,
+                case when study_id is null then 'unknown study' end,
+                case when end_date < start_date then 'end before start' end
+            ),
+            ''
+        ) as inconsistent_data_issues,
 
         ----------  numerics
         source_line,

@@ -56,18 +56,31 @@ final as (
         outcome,
         diagnosis_text,
         source_file,
-        nullif(concat_ws('; ',
-            case when enrolment_date is null then 'enrolment date missing or not a date' end,
-            case when completion_date_text is not null and completion_date is null
-                then 'completion date not a date' end,
-            case when diagnosis_code is null then 'diagnosis code missing or not ICD-10' end,
-            case when outcome = 'completed' and completion_date is null then 'completed without completion date' end
-        ), '') as missing_data_issues,
-        nullif(concat_ws('; ',
-            case when patient_id is null then 'unknown patient' end,
-            case when study_id is null then 'unknown study' end,
-            case when completion_date < enrolment_date then 'completion before enrolment' end
-        ), '') as inconsistent_data_issues,
+        nullif(
+            concat_ws(
+                '; ',
+                case when enrolment_date is null then 'enrolment date missing or not a date' end,
+                case
+                    when completion_date_text is not null and completion_date is null
+                        then 'completion date not a date'
+                end,
+                case when diagnosis_code is null then 'diagnosis code missing or not ICD-10' end,
+                case
+                    when outcome = 'completed' and completion_date is null
+                        then 'completed without completion date'
+                end
+            ),
+            ''
+        ) as missing_data_issues,
+        nullif(
+            concat_ws(
+                '; ',
+                case when patient_id is null then 'unknown patient' end,
+                case when study_id is null then 'unknown study' end,
+                case when completion_date < enrolment_date then 'completion before enrolment' end
+            ),
+            ''
+        ) as inconsistent_data_issues,
 
         ----------  numerics
         source_line,

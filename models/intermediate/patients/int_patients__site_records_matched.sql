@@ -84,16 +84,22 @@ final as (
         country_text,
         age_source,
         source_file,
-        nullif(concat_ws('; ',
-            case when nullif(trim(country_text), '') is null then 'country missing' end,
-            case when nullif(trim(country_text), '') is not null and country_code is null
-                then 'country not recognised' end,
-            case when sex is null then 'sex missing or not recognised' end,
-            case when birth_date_text is not null and birth_date is null then 'birth date not a date' end,
-            case when registration_date is null then 'registration date missing or not a date' end,
-            case when age_years is null then 'no age and no birth date' end,
-            case when stated_age_years <> derived_age_years then 'stated age disagrees with birth date' end
-        ), '') as dq_issues,
+        nullif(
+            concat_ws(
+                '; ',
+                case when nullif(trim(country_text), '') is null then 'country missing' end,
+                case
+                    when nullif(trim(country_text), '') is not null and country_code is null
+                        then 'country not recognised'
+                end,
+                case when sex is null then 'sex missing or not recognised' end,
+                case when birth_date_text is not null and birth_date is null then 'birth date not a date' end,
+                case when registration_date is null then 'registration date missing or not a date' end,
+                case when age_years is null then 'no age and no birth date' end,
+                case when stated_age_years <> derived_age_years then 'stated age disagrees with birth date' end
+            ),
+            ''
+        ) as dq_issues,
 
         ----------  numerics
         source_line,

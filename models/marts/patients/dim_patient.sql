@@ -7,6 +7,16 @@ records as (
 
 ),
 
+survivors as (
+
+    select
+        *,
+        site_record_count > 1 as is_registered_at_several_sites
+    from records
+    where is_survivor
+
+),
+
 countries as (
 
     select * from {{ ref('country_codes') }}
@@ -44,18 +54,17 @@ final as (
         record_issues.site_records_with_issues,
 
         ----------  booleans
-        records.site_record_count > 1 as is_registered_at_several_sites,
+        records.is_registered_at_several_sites,
 
         ----------  dates
         records.birth_date,
         records.registration_date
 
-    from records
+    from survivors as records
     left join countries
         on records.country_code = countries.country_code
     left join record_issues
         on records.patient_id = record_issues.patient_id
-    where records.is_survivor
 
 )
 

@@ -57,12 +57,19 @@ checked as (
     select
         studies.*,
         registry_trials.trial_id,
-        nullif(concat_ws('; ',
-            case when studies.study_title is null then 'title missing' end,
-            case when studies.phase is null then 'phase missing or not recognised' end,
-            case when studies.start_date is null then 'start date missing or not a date' end,
-            case when studies.end_date_text is not null and studies.end_date is null then 'end date not a date' end
-        ), '') as missing_data_issues,
+        nullif(
+            concat_ws(
+                '; ',
+                case when studies.study_title is null then 'title missing' end,
+                case when studies.phase is null then 'phase missing or not recognised' end,
+                case when studies.start_date is null then 'start date missing or not a date' end,
+                case
+                    when studies.end_date_text is not null and studies.end_date is null
+                        then 'end date not a date'
+                end
+            ),
+            ''
+        ) as missing_data_issues,
         case when studies.end_date < studies.start_date then 'end before start' end as inconsistent_data_issues,
         coalesce(participation_issues.participations_with_missing_data, 0) as participations_with_missing_data,
         coalesce(participation_issues.participations_with_inconsistent_data, 0)

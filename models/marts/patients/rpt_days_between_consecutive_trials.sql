@@ -18,14 +18,13 @@ ordered as (
         patient_id,
         study_id,
         enrolment_date,
-        lag(participation_id) over (partition by patient_id order by enrolment_date, study_key) as previous_participation_id,
-        lag(study_id) over (partition by patient_id order by enrolment_date, study_key) as previous_study_id,
-        lag(enrolment_date) over (partition by patient_id order by enrolment_date, study_key) as previous_enrolment_date,
-        lag(completion_date) over (
-            partition by patient_id order by enrolment_date, study_key
-        ) as previous_completion_date
+        lag(participation_id) over patient_enrolments as previous_participation_id,
+        lag(study_id) over patient_enrolments as previous_study_id,
+        lag(enrolment_date) over patient_enrolments as previous_enrolment_date,
+        lag(completion_date) over patient_enrolments as previous_completion_date
     from participations
     where is_linked and enrolment_date is not null
+    window patient_enrolments as (partition by patient_id order by enrolment_date, study_key)
 
 ),
 
@@ -40,7 +39,8 @@ final as (
         previous_study_id,
 
         ----------  numerics
-        {{ dbt.datediff('previous_enrolment_date', 'enrolment_date', 'day') }} as days_between_enrolments,
+        {{ dbt.datediff('previous_enrolment_date', 'enrolment_date', 'day') }}
+            as days_between_enrolments,
         case
             when previous_completion_date is not null
                 then {{ dbt.datediff('previous_completion_date', 'enrolment_date', 'day') }}

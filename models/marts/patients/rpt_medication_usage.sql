@@ -28,26 +28,39 @@ counted as (
 
 ),
 
+ranked as (
+
+    select
+        counted.medication_id,
+        medications.ingredient,
+        medications.atc_code,
+        counted.patient_count,
+        counted.exposure_count,
+        row_number() over (
+            order by counted.patient_count desc, counted.exposure_count desc, medications.ingredient asc
+        ) as usage_rank
+    from counted
+    inner join medications
+        on counted.medication_id = medications.medication_id
+
+),
+
 final as (
 
     select
         ----------  ids
-        counted.medication_id,
+        medication_id,
 
         ----------  strings
-        medications.ingredient,
-        medications.atc_code,
+        ingredient,
+        atc_code,
 
         ----------  numerics
-        row_number() over (
-            order by counted.patient_count desc, counted.exposure_count desc, medications.ingredient
-        ) as usage_rank,
-        counted.patient_count,
-        counted.exposure_count
+        usage_rank,
+        patient_count,
+        exposure_count
 
-    from counted
-    inner join medications
-        on counted.medication_id = medications.medication_id
+    from ranked
 
 )
 

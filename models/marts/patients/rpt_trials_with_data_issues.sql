@@ -20,8 +20,10 @@ final as (
         ----------  numerics
         count(*) as study_count,
         cast(sum(case when has_missing_data then 1 else 0 end) as {{ dbt.type_int() }}) as studies_with_missing_data,
-        cast(sum(case when has_inconsistent_data then 1 else 0 end) as {{ dbt.type_int() }}) as studies_with_inconsistent_data,
-        cast(sum(case when has_missing_data or has_inconsistent_data then 1 else 0 end) as {{ dbt.type_int() }}) as studies_with_issues,
+        cast(sum(case when has_inconsistent_data then 1 else 0 end) as {{ dbt.type_int() }})
+            as studies_with_inconsistent_data,
+        cast(sum(case when has_missing_data or has_inconsistent_data then 1 else 0 end) as {{ dbt.type_int() }})
+            as studies_with_issues,
         round(
             100.0 * sum(case when has_missing_data or has_inconsistent_data then 1 else 0 end)
             / nullif(count(*), 0),

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import os
 import sys
 from typing import Annotated
 
@@ -21,6 +23,7 @@ from rich.table import Table
 
 from extract import settings
 from extract.dbt import DbtFailed, run_dbt
+from extract.lock import WarehouseLocked, warehouse_lock
 from extract.registry import discover
 
 app = typer.Typer(
@@ -65,6 +68,22 @@ def _print_figures() -> None:
     out.print(table)
 
 
+def _lock_timeout() -> float:
+    return float(os.environ.get("CTW_LOCK_TIMEOUT", "600"))
+
+
+@contextlib.contextmanager
+def _writing(command: str):
+    """Hold the warehouse lock while a command writes; a second writer waits, then errors."""
+    try:
+        with warehouse_lock(
+            settings.duckdb_path(), command, timeout_s=_lock_timeout(), notify=lambda m: console.print(m)
+        ):
+            yield
+    except WarehouseLocked as exc:
+        _fail(str(exc))
+
+
 def _guarded(action, *args, **kwargs) -> None:
     """Run an action; known failures become one red line and exit code 1."""
     from dlt.pipeline.exceptions import PipelineStepFailed
@@ -91,7 +110,8 @@ def extract(
 ) -> None:
     """Extract sources into the raw schemas of the warehouse."""
     options = {"api": api, "base_url": base_url, "max_pages": max_pages, "query_term": query_term}
-    _guarded(_extract, list(sources or []), "tqdm" if progress else None, **options)
+    with _writing("ctw extract"):
+        _guarded(_extract, list(sources or []), "tqdm" if progress else None, **options)
 
 
 @app.command()
@@ -105,7 +125,8 @@ def build(
         args += ["--select", select]
     if full_refresh:
         args.append("--full-refresh")
-    _guarded(run_dbt, args)
+    with _writing("ctw build"):
+        _guarded(run_dbt, args)
 
 
 @app.command()
@@ -120,15 +141,17 @@ def run(
 ) -> None:
     """Extract every source's bundled data, build the warehouse and print headline figures."""
     console.print(f"warehouse: {settings.duckdb_path()}")
-    _guarded(_extract, [], "tqdm" if progress else None)
-    _guarded(run_dbt, ["build"])
+    with _writing("ctw run"):
+        _guarded(_extract, [], "tqdm" if progress else None)
+        _guarded(run_dbt, ["build"])
     _guarded(_print_figures)
 
 
 @app.command()
 def docs() -> None:
     """Build the dbt docs site as one static HTML file (target/static_index.html)."""
-    _guarded(run_dbt, ["docs", "generate", "--static"])
+    with _writing("ctw docs"):
+        _guarded(run_dbt, ["docs", "generate", "--static"])
     console.print(f"docs: {settings.project_dir() / 'target' / 'static_index.html'}")
 
 

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from extract import settings
 
@@ -18,12 +19,18 @@ class DbtFailed(RuntimeError):
     """dbt reported errors; its own log above says which node failed."""
 
 
+def _dbt_executable() -> str:
+    """The ``dbt`` installed beside this interpreter (the project's virtualenv)."""
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
 def run_dbt(args: Sequence[str]) -> None:
     """Run a dbt command (e.g. ``["build"]``) with this project's project and profiles dirs."""
     environment = {**os.environ, **settings.export_environment()}
     settings.duckdb_temp_dir().mkdir(parents=True, exist_ok=True)
     project = str(settings.project_dir())
-    command = [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", project, "--profiles-dir", project]
+    command = [_dbt_executable(), *args, "--project-dir", project, "--profiles-dir", project]
     completed = subprocess.run(command, cwd=project, env=environment, check=False)
     if completed.returncode != 0:
         raise DbtFailed(f"dbt {' '.join(args)} failed (exit code {completed.returncode}); see its log above")

@@ -10,7 +10,10 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 
 from extract import settings
+from extract.faults import crash_point
 from extract.quarantine import QUARANTINE_TABLE
+
+logger = logging.getLogger(__name__)
 
 
 class _QuietQuarantineColumns(logging.Filter):
@@ -19,7 +22,7 @@ class _QuietQuarantineColumns(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        return not (f"table `{QUARANTINE_TABLE}` did not receive any data" in message)
+        return f"table `{QUARANTINE_TABLE}` did not receive any data" not in message
 
 
 logging.getLogger("dlt").addFilter(_QuietQuarantineColumns())
@@ -62,17 +65,38 @@ class RunSummary:
         return text
 
 
+def finish_pending(pipeline: dlt.Pipeline) -> bool:
+    """Normalise and load what an interrupted run extracted but did not load.
+
+    The incremental cursors of that run are committed with its package, so the extraction that
+    follows starts after it: nothing is extracted twice, nothing is lost.
+    """
+    if not pipeline.has_pending_data:
+        return False
+    logger.warning("%s: finishing load packages left by an interrupted run", pipeline.pipeline_name)
+    pipeline.normalize()
+    pipeline.load()
+    return True
+
+
 def run_source(
     pipeline: dlt.Pipeline, source: Any, source_name: str, loader_file_format: str = "parquet"
 ) -> RunSummary:
-    """Run a source, finishing any package an interrupted run left behind, and summarise it."""
-    load_info = pipeline.run(source, loader_file_format=loader_file_format)
+    """Run a source, first finishing any package an interrupted run left behind, and summarise it.
+
+    Extract, normalise and load run as separate steps so that a crash between them leaves a
+    pending package that the next run finishes (see :func:`finish_pending`).
+    """
+    finish_pending(pipeline)
+    pipeline.extract(source, loader_file_format=loader_file_format)
+    crash_point("after_extract")
+    normalize_info = pipeline.normalize()
+    crash_point("after_normalize")
+    load_info = pipeline.load()
     counts: dict[str, int] = {}
-    trace = pipeline.last_trace
-    if trace and trace.last_normalize_info:
-        for table, count in trace.last_normalize_info.row_counts.items():
-            if not table.startswith("_dlt"):
-                counts[table] = counts.get(table, 0) + count
+    for table, count in normalize_info.row_counts.items():
+        if not table.startswith("_dlt"):
+            counts[table] = counts.get(table, 0) + count
     return RunSummary(
         source=source_name,
         rows=counts,

@@ -1,8 +1,9 @@
 """Quarantine: records that fail validation are kept, with where they came from and why.
 
-Every source writes rejected records to a ``quarantine`` table in its own raw dataset through
-:func:`quarantine_item`. Rows are keyed on a hash of (source, location, record, field, reason),
-so loading the same bad input twice never duplicates them.
+Every source writes rejected records to a ``quarantine`` table in its own raw dataset (see
+:func:`routed_hints`). Rows are keyed on a hash of (source, record, field, reason) — or of the
+location instead of the record when the record has no readable id — so reading the same bad
+input twice, even from another page or file, never duplicates them; the latest location wins.
 """
 
 from __future__ import annotations
@@ -49,9 +50,8 @@ class Rejection:
         return ", ".join(parts) + f": {self.reason}"
 
     def to_row(self) -> dict[str, Any]:
-        key = "\x1f".join(
-            part or "" for part in (self.source, self.location, self.record_id, self.field, self.reason)
-        )
+        where = f"record:{self.record_id}" if self.record_id else f"location:{self.location}"
+        key = "\x1f".join(part or "" for part in (self.source, where, self.field, self.reason))
         raw = self.raw_record
         if raw is not None and not isinstance(raw, str):
             raw = json.dumps(raw, ensure_ascii=False, default=str)

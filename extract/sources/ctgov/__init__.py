@@ -17,17 +17,20 @@ from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
 from extract.quarantine import Rejection, routed_hints
+from extract.schema_hints import column_hints
 
 from .helpers import StudyDocument, UnreadableDocument, iter_bulk, page_checker, study_to_row
-from .models import StudyRejected, parse_study
+from .models import Study, StudyRejected, parse_study
 from .settings import DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, INITIAL_LAST_UPDATE, SOURCE_NAME, STUDIES_PATH
 
+# Every scalar field of the boundary model is declared, so a load in which no study has, say,
+# an acronym still creates the column and the staging models keep compiling.
 STUDY_COLUMNS: dict[str, dict[str, Any]] = {
+    **column_hints(Study),
     "nct_id": {"data_type": "text", "nullable": False},
     "last_update_post_date": {"data_type": "text", "nullable": False},
-    "enrollment_count": {"data_type": "bigint"},
-    "healthy_volunteers": {"data_type": "bool"},
-    "has_results": {"data_type": "bool"},
+    "phases": {"data_type": "text"},
+    "source_location": {"data_type": "text"},
     # Two snapshots of one study in the same load: keep the newest version.
     "version_holder": {"data_type": "text", "dedup_sort": "desc"},
     "extracted_at": {"data_type": "timestamp"},

@@ -1,4 +1,4 @@
-"""Load ClinicalTrials.gov into ``raw_ctgov``: bulk files by default, the live API with ``--api``.
+"""ClinicalTrials.gov studies into raw_ctgov (bundled bulk files by default, the live API with --api).
 
     python -m extract.sources.ctgov.ctgov_pipeline                 # bundled demo records
     python -m extract.sources.ctgov.ctgov_pipeline --api           # live API (settings in .dlt/config.toml)

@@ -13,7 +13,7 @@ spellings as (
         condition_key,
         condition_name,
         row_number() over (
-            partition by condition_key order by count(*) desc, condition_name
+            partition by condition_key order by count(*) desc, condition_name asc
         ) as spelling_rank
     from conditions
     group by condition_key, condition_name

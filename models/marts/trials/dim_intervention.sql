@@ -15,7 +15,7 @@ spellings as (
         intervention_name,
         row_number() over (
             partition by intervention_type, intervention_key
-            order by count(*) desc, intervention_name
+            order by count(*) desc, intervention_name asc
         ) as spelling_rank
     from interventions
     group by intervention_type, intervention_key, intervention_name

@@ -24,7 +24,7 @@ ranked_spellings as (
         sponsor_id,
         sponsor_name,
         row_number() over (
-            partition by sponsor_id order by spelling_count desc, sponsor_name
+            partition by sponsor_id order by spelling_count desc, sponsor_name asc
         ) as spelling_rank
     from spellings
 
@@ -59,7 +59,7 @@ final as (
     from classes
     inner join ranked_spellings
         on classes.sponsor_id = ranked_spellings.sponsor_id
-        and ranked_spellings.spelling_rank = 1
+            and ranked_spellings.spelling_rank = 1
 
 )
 

@@ -31,7 +31,7 @@ ranked as (
         sponsors.sponsor_name,
         sponsors.sponsor_class,
         row_number() over (
-            order by counted.trial_count desc, counted.lead_trial_count desc, sponsors.sponsor_name
+            order by counted.trial_count desc, counted.lead_trial_count desc, sponsors.sponsor_name asc
         ) as sponsor_rank
     from counted
     inner join sponsors

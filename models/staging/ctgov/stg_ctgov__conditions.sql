@@ -2,7 +2,11 @@ with
 
 source as (
 
-    select * from {{ source('ctgov', 'studies__conditions') }}
+    select * from {{ source_or_empty('ctgov', 'studies__conditions', {
+            'nct_id': 'string',
+            'condition_name': 'string',
+            '_dlt_list_idx': 'bigint',
+        }) }}
 
 ),
 

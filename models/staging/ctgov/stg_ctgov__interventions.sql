@@ -2,7 +2,13 @@ with
 
 source as (
 
-    select * from {{ source('ctgov', 'studies__interventions') }}
+    select * from {{ source_or_empty('ctgov', 'studies__interventions', {
+            'nct_id': 'string',
+            'type': 'string',
+            'name': 'string',
+            'description': 'string',
+            '_dlt_list_idx': 'bigint',
+        }) }}
 
 ),
 

@@ -2,7 +2,11 @@ with
 
 source as (
 
-    select * from {{ source('ctgov', 'studies__keywords') }}
+    select * from {{ source_or_empty('ctgov', 'studies__keywords', {
+            'nct_id': 'string',
+            'keyword': 'string',
+            '_dlt_list_idx': 'bigint',
+        }) }}
 
 ),
 

@@ -2,7 +2,14 @@ with
 
 source as (
 
-    select * from {{ source('ctgov', 'studies__outcomes') }}
+    select * from {{ source_or_empty('ctgov', 'studies__outcomes', {
+            'nct_id': 'string',
+            'outcome_type': 'string',
+            'measure': 'string',
+            'time_frame': 'string',
+            'description': 'string',
+            '_dlt_list_idx': 'bigint',
+        }) }}
 
 ),
 

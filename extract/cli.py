@@ -7,6 +7,7 @@
     ctw kpis                     print headline figures
     ctw cohort-export ID DIR     write one OMOP cohort's de-identified tables as Parquet
     ctw docs                     build the static dbt docs site
+    ctw export [--out DIR]       marts to Parquet (one file per table) plus one SQLite/DuckDB file
 """
 
 from __future__ import annotations
@@ -175,6 +176,29 @@ def docs() -> None:
     with _writing("ctw docs"):
         _guarded(run_dbt, ["docs", "generate", "--static"])
     console.print(f"docs: {settings.project_dir() / 'target' / 'static_index.html'}")
+
+
+@app.command()
+def export(
+    out: Annotated[str, typer.Option(help="output folder")] = "warehouse/export",
+    single_file: Annotated[str, typer.Option(help="sqlite, duckdb or none")] = "sqlite",
+) -> None:
+    """Write the marts to one Parquet file per table plus one SQLite (or DuckDB) file."""
+    from pathlib import Path
+
+    from extract.export import export_marts
+
+    def _export() -> None:
+        target = Path(out) if Path(out).is_absolute() else settings.project_dir() / out
+        try:
+            result = export_marts(target, single_file)
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+        console.print(f"export: {len(result.parquet_files)} Parquet files in {target / 'parquet'}")
+        if result.single_file:
+            console.print(f"export: {result.single_file}")
+
+    _guarded(_export)
 
 
 def main() -> None:  # pragma: no cover - console entry point

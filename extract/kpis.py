@@ -43,6 +43,20 @@ FIGURES: list[Figure] = [
         "OMOP cohorts below the k-anonymity threshold",
         "select count(*) from omop.rpt_cohort_k_anonymity where not is_k_anonymous",
     ),
+    Figure("Patients (de-duplicated across sites)", "select count(*) from marts.dim_patient"),
+    Figure(
+        "Patients in more than one trial (%)",
+        "select pct_patients_in_multiple_trials from marts.rpt_patients_in_multiple_trials",
+    ),
+    Figure(
+        "Sponsor studies with missing or inconsistent data (%)",
+        "select pct_studies_with_issues from marts.rpt_trials_with_data_issues",
+    ),
+    Figure(
+        "Most used medication (patients)",
+        "select ingredient || ' (' || patient_count || ')' "
+        "from marts.rpt_medication_usage where usage_rank = 1",
+    ),
 ]
 
 

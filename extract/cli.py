@@ -220,8 +220,11 @@ def _search(query: str, limit: int, **filters: str | None) -> None:
     except serving.ServingError as exc:
         raise CliError(f"{exc}; run `ctw publish` against a reachable server first") from exc
     table = Table(title=f"{len(hits)} trial(s) for {query!r}")
-    for column in ("rank", "trial", "title", "status", "phase", "countries", "start"):
-        table.add_column(column)
+    table.add_column("rank", no_wrap=True)
+    table.add_column("trial", no_wrap=True)
+    table.add_column("title", overflow="fold", min_width=30)
+    for column in ("status", "phase", "countries", "start"):
+        table.add_column(column, no_wrap=True)
     for hit in hits:
         table.add_row(
             f"{hit.search_rank:.3f}",

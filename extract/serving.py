@@ -230,10 +230,22 @@ class PublishSummary:
 
 def _read_mart(connection, table: MartTable):
     relation = f'"{table.schema}"."{table.name}"'
-    result = connection.execute(f"select * from {relation}")
-    # duckdb 2 renamed fetch_arrow_table() to to_arrow_table()
-    fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+    result = connection.sql(f"select * from {relation}")
+    # duckdb >= 1.4 has to_arrow_table(); older releases return a table from arrow()
+    fetch = getattr(result, "to_arrow_table", None) or result.arrow
     return fetch()
+
+
+def _column_hints(data) -> list[dict[str, Any]]:
+    """dlt hints that keep DuckDB's types: naive timestamps stay ``timestamp without time zone``
+    (dlt would otherwise load them as ``timestamptz``) and key columns are not null."""
+    import pyarrow as pa
+
+    hints = []
+    for arrow_field in data.schema:
+        if pa.types.is_timestamp(arrow_field.type) and arrow_field.type.tz is None:
+            hints.append({"name": arrow_field.name, "data_type": "timestamp", "timezone": False})
+    return hints
 
 
 def _publish_pipeline(pg: PgSettings, dataset: str):
@@ -264,6 +276,7 @@ def publish(tables: Sequence[str] | None = None, pg: PgSettings | None = None) -
     """Copy the public marts from the DuckDB warehouse to PostgreSQL, merging on primary keys."""
     import dlt
     import duckdb
+    import pyarrow as pa
 
     try:
         import dlt.destinations.impl.postgres.postgres  # noqa: F401 - needs psycopg2
@@ -289,6 +302,13 @@ def publish(tables: Sequence[str] | None = None, pg: PgSettings | None = None) -
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         for table in marts:
             data = _read_mart(connection, table)
+            # Key columns are not null (dbt tests say so); telling arrow keeps dlt's hints in agreement.
+            data = data.cast(
+                pa.schema(
+                    [f.with_nullable(False) if f.name in table.primary_key else f for f in data.schema],
+                    metadata=data.schema.metadata,
+                )
+            )
             rows[table.name] = data.num_rows
             resources.append(
                 dlt.resource(
@@ -296,6 +316,7 @@ def publish(tables: Sequence[str] | None = None, pg: PgSettings | None = None) -
                     name=table.name,
                     table_name=table.name,
                     primary_key=list(table.primary_key),
+                    columns=_column_hints(data),
                     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
                 )
             )

@@ -81,6 +81,7 @@ def pg(serving_env: Served):
 
     def _pg(statement: str, *params: object) -> list[tuple]:
         connection = serving.connect()
+        connection.autocommit = True
         try:
             with connection.cursor() as cursor:
                 cursor.execute(statement, params or None)

@@ -36,7 +36,7 @@ def apt_install(packages: list[str]) -> None:
         )
     for command in (
         ["apt-get", *APT_OPTIONS, "update", "-q"],
-        ["apt-get", *APT_OPTIONS, "install", "-y", "-q", "--no-install-recommends", *packages],
+        ["apt-get", *APT_OPTIONS, "install", "-y", "-q", *packages],
     ):
         completed = subprocess.run(command, env=APT_ENV, capture_output=True, text=True, check=False)
         if completed.returncode != 0:

@@ -9,7 +9,8 @@ TEST_DIR ?= warehouse/test
 TEST_ENV := CTW_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb CTW_PIPELINES_DIR=$(TEST_DIR)/dlt_pipelines \
 	CTW_DUCKDB_TEMP_DIRECTORY=$(TEST_DIR)/tmp
 
-.PHONY: help install install-dev run extract build kpis test pytest dbt-test lint docs clean
+.PHONY: help install install-dev run extract build kpis test pytest dbt-test lint docs clean \
+	publish search metabase-up metabase-sync
 
 help:
 	@echo "make run    - install, extract every source's bundled data, dbt build, print figures"
@@ -17,6 +18,10 @@ help:
 	@echo "make build  - dbt build on the existing warehouse"
 	@echo "make lint   - sqlfluff lint and ruff"
 	@echo "make docs   - build the static dbt docs site (target/static_index.html)"
+	@echo "make publish       - copy the marts to PostgreSQL (CTW_PG_*) and build the search model"
+	@echo "make search Q=...  - ranked trials from the PostgreSQL search model"
+	@echo "make metabase-up   - start Metabase and the serving PostgreSQL (docker-compose)"
+	@echo "make metabase-sync - push dbt descriptions and semantic types into Metabase (dbt-metabase)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +39,9 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-run: install
+# The serving extra (PostgreSQL driver, dbt-postgres) installs without a server: `ctw run`
+# publishes when PostgreSQL answers and says how to enable it when not.
+run: $(VENV)/.installed-serving
 	$(BIN)/ctw run
 
 extract: install
@@ -62,6 +69,35 @@ lint: install-dev
 
 docs: install
 	$(BIN)/ctw docs
+
+$(VENV)/.installed-serving: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[serving]'
+	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-metabase: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[serving,metabase]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-serving
+
+publish: $(VENV)/.installed-serving
+	$(BIN)/ctw publish
+
+search: $(VENV)/.installed-serving
+	$(BIN)/ctw search "$(Q)"
+
+COMPOSE_FILE := deploy/metabase/docker-compose.yml
+
+metabase-up:
+	docker-compose -f $(COMPOSE_FILE) up -d
+
+# Needs a running Metabase (METABASE_URL, METABASE_API_KEY or METABASE_USERNAME/PASSWORD) whose
+# database METABASE_DATABASE (default "ctw") is the serving PostgreSQL. The manifest is parsed
+# with the pg target so that database and schema names match what Metabase sees.
+metabase-sync: $(VENV)/.installed-metabase
+	CTW_DBT_TARGET=pg $(BIN)/dbt parse --project-dir . --profiles-dir .
+	$(BIN)/dbt-metabase models --manifest-path target/manifest.json \
+		--metabase-url "$${METABASE_URL:-http://localhost:3000}" \
+		--metabase-database "$${METABASE_DATABASE:-ctw}" \
+		--include-schemas "$${CTW_SCHEMA_PREFIX}marts,$${CTW_SCHEMA_PREFIX}serving"
 
 clean:
 	rm -rf target logs warehouse dbt_packages

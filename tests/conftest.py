@@ -23,6 +23,8 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("CTW_DUCKDB_TEMP_DIRECTORY", str(tmp_path / "duckdb_tmp"))
     monkeypatch.setenv("CTW_PROJECT_DIR", str(PROJECT_DIR))
     monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+    # `ctw run` publishes to PostgreSQL only in the tests that start a server (tests/serving).
+    monkeypatch.setenv("CTW_PUBLISH", "never")
     yield tmp_path / "warehouse.duckdb"
 
 

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from extract import settings
 from extract.dbt import DbtFailed, run_dbt
+from extract.pipeline import SourceDataRejected
 from extract.registry import discover
 
 app = typer.Typer(
@@ -75,7 +76,7 @@ def _guarded(action, *args, **kwargs) -> None:
     except PipelineStepFailed as exc:
         cause = exc.__cause__ or exc.exception
         _fail(f"pipeline {exc.pipeline.pipeline_name} failed at {exc.step}: {cause}")
-    except (DbtFailed, FileNotFoundError, PermissionError) as exc:
+    except (DbtFailed, SourceDataRejected, FileNotFoundError, PermissionError) as exc:
         _fail(str(exc))
 
 

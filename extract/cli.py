@@ -5,6 +5,7 @@
     ctw extract ctgov --api      extract ClinicalTrials.gov from the live API
     ctw build [-s SELECTOR]      dbt build
     ctw kpis                     print headline figures
+    ctw report                   write the monitoring quality report (warehouse/reports/)
     ctw docs                     build the static dbt docs site
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -67,6 +69,7 @@ def _print_figures() -> None:
 
 def _guarded(action, *args, **kwargs) -> None:
     """Run an action; known failures become one red line and exit code 1."""
+    import duckdb
     from dlt.pipeline.exceptions import PipelineStepFailed
 
     try:
@@ -78,6 +81,8 @@ def _guarded(action, *args, **kwargs) -> None:
         _fail(f"pipeline {exc.pipeline.pipeline_name} failed at {exc.step}: {cause}")
     except (DbtFailed, SourceDataRejected, FileNotFoundError, PermissionError) as exc:
         _fail(str(exc))
+    except duckdb.CatalogException as exc:
+        _fail(f"{exc} (has the warehouse been built? try `ctw build`)")
 
 
 @app.command()
@@ -114,6 +119,23 @@ def kpis() -> None:
     _guarded(_print_figures)
 
 
+def _write_report(run_results: list[Path] | None = None) -> None:
+    from extract.report import write_quality_report
+
+    console.print(f"report: {write_quality_report(run_results)}")
+
+
+@app.command()
+def report(
+    dbt_results: Annotated[
+        list[Path] | None,
+        typer.Option(help="run_results.json files or folders of them (default: target/run_results.json)"),
+    ] = None,
+) -> None:
+    """Write the monitoring data-quality report (HTML with a chart) under warehouse/reports/."""
+    _guarded(_write_report, dbt_results or None)
+
+
 @app.command()
 def run(
     progress: Annotated[bool, typer.Option(help="show progress bars")] = True,
@@ -122,6 +144,7 @@ def run(
     console.print(f"warehouse: {settings.duckdb_path()}")
     _guarded(_extract, [], "tqdm" if progress else None)
     _guarded(run_dbt, ["build"])
+    _guarded(_write_report)
     _guarded(_print_figures)
 
 

@@ -6,8 +6,8 @@
 
 One run at a time (``max_active_runs=1``) and one task at a time (``max_active_tasks=1``, plus
 the optional pool ``CTW_AIRFLOW_POOL``), because a DuckDB file has a single writer. Tasks retry
-twice; a failure callback logs the task, run and error and appends them to
-``<warehouse>/reports/airflow_failures.log``.
+twice, 5 minutes apart (``CTW_AIRFLOW_RETRY_DELAY_SECONDS``); a failure callback logs the
+task, run and error and appends them to ``<warehouse>/reports/airflow_failures.log``.
 
 The warehouse paths come from the ``CTW_*`` environment variables, as for ``ctw``. Needs the
 ``airflow`` extra: ``pip install -e '.[airflow]'``.
@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,16 +29,17 @@ from typing import Any
 # cosmos caches dbt ls output keyed on a hash of every file under the project directory, which
 # here includes the virtualenv; listing afresh is faster. Set before cosmos reads its settings.
 os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS", "False")
+os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
 
 from airflow.providers.standard.operators.python import PythonOperator  # noqa: E402
 from airflow.sdk import DAG, TaskGroup  # noqa: E402
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig  # noqa: E402
-from cosmos.constants import LoadMode, TestBehavior  # noqa: E402
+from cosmos.constants import InvocationMode, LoadMode, TestBehavior  # noqa: E402
 
 from extract import settings  # noqa: E402
 from extract.dbt import run_dbt  # noqa: E402
 from extract.registry import discover  # noqa: E402
-from extract.report import reports_dir, write_quality_report  # noqa: E402
+from extract.report import reports_dir  # noqa: E402
 
 DAG_ID = "clinical_trials_warehouse"
 PROJECT_DIR = settings.project_dir()
@@ -94,10 +96,18 @@ def validate(**context: Any) -> None:
     keep_run_results(str(PROJECT_DIR), context)
 
 
-def quality_report(**context: Any) -> str:
-    path = write_quality_report([_run_folder(context)])
-    log.info("quality report: %s", path)
-    return str(path)
+def quality_report(**context: Any) -> None:
+    """``ctw report`` over this run's dbt results, in a child process: dbt's in-process runner
+    keeps its DuckDB connection open, and DuckDB refuses a second one with other settings."""
+    command = [
+        sys.executable,
+        "-m",
+        "extract.cli",
+        "report",
+        "--dbt-results",
+        str(_run_folder(context)),
+    ]
+    subprocess.run(command, check=True, env={**os.environ, **settings.export_environment()})
 
 
 environment = settings.export_environment()
@@ -107,11 +117,18 @@ profile_config = ProfileConfig(
     profiles_yml_filepath=PROJECT_DIR / "profiles.yml",
 )
 project_config = ProjectConfig(PROJECT_DIR, install_dbt_deps=False, env_vars=environment)
-execution_config = ExecutionConfig(dbt_executable_path=str(Path(sys.executable).parent / "dbt"))
+# dbt in a child process per task: dbt-duckdb holds its DuckDB connection for the life of the
+# process, which would lock the warehouse file against the next task in the same worker.
+execution_config = ExecutionConfig(
+    dbt_executable_path=str(Path(sys.executable).parent / "dbt"),
+    invocation_mode=InvocationMode.SUBPROCESS,
+)
 operator_args = {"callback": keep_run_results, "pool": POOL, "install_deps": False}
 
 
-def _dbt_group(group_id: str, select: list[str] | None = None, exclude: list[str] | None = None) -> DbtTaskGroup:
+def _dbt_group(
+    group_id: str, select: list[str] | None = None, exclude: list[str] | None = None
+) -> DbtTaskGroup:
     return DbtTaskGroup(
         group_id=group_id,
         project_config=project_config,
@@ -129,7 +146,7 @@ def _dbt_group(group_id: str, select: list[str] | None = None, exclude: list[str
 
 with DAG(
     dag_id=DAG_ID,
-    description="Extract every source, validate, build the warehouse with dbt, monthly statistics, quality report",
+    description="Extract every source, validate, dbt build, monthly statistics, quality report",
     schedule="@daily",
     start_date=datetime(2024, 1, 1),
     catchup=False,
@@ -137,7 +154,9 @@ with DAG(
     max_active_tasks=1,
     default_args={
         "retries": 2,
-        "retry_delay": timedelta(minutes=5),
+        "retry_delay": timedelta(
+            seconds=int(os.environ.get("CTW_AIRFLOW_RETRY_DELAY_SECONDS", "300"))
+        ),
         "on_failure_callback": on_failure,
         "pool": POOL,
     },

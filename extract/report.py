@@ -19,10 +19,25 @@ import duckdb
 
 from extract import settings
 
-REASONS = ("duplicate_rows", "unknown_type_rows", "invalid_date_rows", "invalid_value_rows",
-           "out_of_range_rows", "other_rejected_rows")
-COLUMNS = ("feed", "hospital_id", "batch_month", "batch_file", "batch_status", "rows_received",
-           "rows_accepted", "rows_quarantined", *REASONS)
+REASONS = (
+    "duplicate_rows",
+    "unknown_type_rows",
+    "invalid_date_rows",
+    "invalid_value_rows",
+    "out_of_range_rows",
+    "other_rejected_rows",
+)
+COLUMNS = (
+    "feed",
+    "hospital_id",
+    "batch_month",
+    "batch_file",
+    "batch_status",
+    "rows_received",
+    "rows_accepted",
+    "rows_quarantined",
+    *REASONS,
+)
 
 
 def reports_dir() -> Path:
@@ -50,7 +65,9 @@ class TestResults:
         for unique_id, result in sorted(latest.items()):
             results.statuses[result["status"]] += 1
             if result["status"] not in ("pass", "success"):
-                results.failures.append((unique_id, result["status"], str(result.get("message") or "")))
+                results.failures.append(
+                    (unique_id, result["status"], str(result.get("message") or ""))
+                )
         return results
 
 
@@ -93,16 +110,23 @@ def read_quality_rows() -> list[dict]:
 
 
 def render(rows: list[dict], tests: TestResults, generated_at: datetime) -> str:
-    totals = {key: sum(r[key] for r in rows) for key in ("rows_received", "rows_accepted", "rows_quarantined")}
+    totals = {
+        key: sum(r[key] for r in rows)
+        for key in ("rows_received", "rows_accepted", "rows_quarantined")
+    }
     header = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in COLUMNS)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in COLUMNS) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in COLUMNS) + "</tr>"
+        for row in rows
     )
     by_reason = "".join(
         f"<tr><td>{reason.removesuffix('_rows').replace('_', ' ')}</td><td>{sum(r[reason] for r in rows)}</td></tr>"
         for reason in REASONS
     )
-    statuses = ", ".join(f"{status}: {count}" for status, count in sorted(tests.statuses.items())) or "no results found"
+    statuses = (
+        ", ".join(f"{status}: {count}" for status, count in sorted(tests.statuses.items()))
+        or "no results found"
+    )
     failures = "".join(
         f"<li><code>{html.escape(uid)}</code> {html.escape(status)} {html.escape(message)}</li>"
         for uid, status, message in tests.failures
@@ -115,8 +139,8 @@ td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}} th{{background:#
 <h1>Hospital monitoring: data quality</h1>
 <p>Generated {generated_at:%Y-%m-%d %H:%M:%S} UTC from <code>{html.escape(str(settings.duckdb_path()))}</code>.</p>
 <h2>Totals</h2>
-<p id="totals">Rows received: <b>{totals['rows_received']}</b>; accepted: <b>{totals['rows_accepted']}</b>;
-quarantined: <b>{totals['rows_quarantined']}</b>.</p>
+<p id="totals">Rows received: <b>{totals["rows_received"]}</b>; accepted: <b>{totals["rows_accepted"]}</b>;
+quarantined: <b>{totals["rows_quarantined"]}</b>.</p>
 <h2>Rows per file (accepted + quarantined)</h2>
 {_bar_chart(rows)}
 <h2>Quarantined rows by reason</h2>
@@ -132,7 +156,11 @@ quarantined: <b>{totals['rows_quarantined']}</b>.</p>
 
 def write_quality_report(run_results: list[Path] | None = None) -> Path:
     """Render the report; returns the path of this run's file (also copied to ``..._latest.html``)."""
-    paths = run_results if run_results is not None else [settings.project_dir() / "target" / "run_results.json"]
+    paths = (
+        run_results
+        if run_results is not None
+        else [settings.project_dir() / "target" / "run_results.json"]
+    )
     expanded: list[Path] = []
     for path in paths:
         expanded.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])

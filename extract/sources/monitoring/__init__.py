@@ -78,7 +78,12 @@ TABLE_COLUMNS: dict[str, dict[str, Any]] = {
 }
 
 
-_PRIMARY_KEYS = {VITALS: "row_id", LABS: "row_id", "batches": "batch_file", "quarantine": "quarantine_id"}
+_PRIMARY_KEYS = {
+    VITALS: "row_id",
+    LABS: "row_id",
+    "batches": "batch_file",
+    "quarantine": "quarantine_id",
+}
 
 
 def _for_table(table: str, rows: list[dict[str, Any]]) -> Any:
@@ -107,8 +112,13 @@ def _fingerprint(path: Path) -> dict[str, Any]:
     return {"mtime": path.stat().st_mtime, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
-def _batch_row(batch: BatchFile, fingerprint: dict[str, Any], status: str, reason: str | None,
-               validated: ValidatedBatch | None) -> dict[str, Any]:
+def _batch_row(
+    batch: BatchFile,
+    fingerprint: dict[str, Any],
+    status: str,
+    reason: str | None,
+    validated: ValidatedBatch | None,
+) -> dict[str, Any]:
     return {
         "batch_file": batch.name,
         "feed": batch.feed,
@@ -162,13 +172,20 @@ def monitoring_files(
             continue
         if batch.version < latest[(batch.feed, batch.hospital_id, batch.month)]:
             reason = f"superseded by version {latest[(batch.feed, batch.hospital_id, batch.month)]}"
-            yield _for_table("batches", [_batch_row(batch, fingerprint, "superseded", reason, None)])
+            yield _for_table(
+                "batches", [_batch_row(batch, fingerprint, "superseded", reason, None)]
+            )
             seen[batch.name] = fingerprint
             continue
         validated = validate_batch(batch)
         rejected = [
             Rejection(
-                SOURCE_NAME, batch.name, problem.reason, str(problem.line), problem.column, problem.raw or None
+                SOURCE_NAME,
+                batch.name,
+                problem.reason,
+                str(problem.line),
+                problem.column,
+                problem.raw or None,
             ).to_row()
             for problem in validated.problems
         ]
@@ -179,7 +196,9 @@ def monitoring_files(
             if refusals is not None:
                 refusals.append(refusal)
             # Not remembered as processed: the file is checked again until it is replaced.
-            yield _for_table("batches", [_batch_row(batch, fingerprint, "refused", refusal, validated)])
+            yield _for_table(
+                "batches", [_batch_row(batch, fingerprint, "refused", refusal, validated)]
+            )
             continue
         accepted = [
             {

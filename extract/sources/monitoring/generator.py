@@ -40,22 +40,38 @@ RESTATED = ((VITALS, "H002", "2024-01"),)
 # The unit each hospital reports a measure in; H001 is metric/SI, H002 US conventional.
 HOSPITAL_UNITS = {
     "H001": {
-        "temperature": "°C", "weight": "kg", "heart_rate": "bpm", "systolic_bp": "mmHg",
-        "diastolic_bp": "mmHg", "glucose": "mmol/L", "total_cholesterol": "mmol/L",
-        "hdl_cholesterol": "mmol/L", "hemoglobin": "g/L",
+        "temperature": "°C",
+        "weight": "kg",
+        "heart_rate": "bpm",
+        "systolic_bp": "mmHg",
+        "diastolic_bp": "mmHg",
+        "glucose": "mmol/L",
+        "total_cholesterol": "mmol/L",
+        "hdl_cholesterol": "mmol/L",
+        "hemoglobin": "g/L",
     },
     "H002": {
-        "temperature": "°F", "weight": "lb", "heart_rate": "bpm", "systolic_bp": "mmHg",
-        "diastolic_bp": "mmHg", "glucose": "mg/dL", "total_cholesterol": "mg/dL",
-        "hdl_cholesterol": "mg/dL", "hemoglobin": "g/dL",
+        "temperature": "°F",
+        "weight": "lb",
+        "heart_rate": "bpm",
+        "systolic_bp": "mmHg",
+        "diastolic_bp": "mmHg",
+        "glucose": "mg/dL",
+        "total_cholesterol": "mg/dL",
+        "hdl_cholesterol": "mg/dL",
+        "hemoglobin": "g/dL",
     },
 }
 # Reference ranges as each unit's laboratories write them.
 REFERENCE_RANGES = {
-    ("glucose", "mg/dL"): "70-100", ("glucose", "mmol/L"): "3.9-5.6",
-    ("total_cholesterol", "mg/dL"): "<200", ("total_cholesterol", "mmol/L"): "<5.2",
-    ("hdl_cholesterol", "mg/dL"): ">40", ("hdl_cholesterol", "mmol/L"): ">1.0",
-    ("hemoglobin", "g/dL"): "12-17.5", ("hemoglobin", "g/L"): "120-175",
+    ("glucose", "mg/dL"): "70-100",
+    ("glucose", "mmol/L"): "3.9-5.6",
+    ("total_cholesterol", "mg/dL"): "<200",
+    ("total_cholesterol", "mmol/L"): "<5.2",
+    ("hdl_cholesterol", "mg/dL"): ">40",
+    ("hdl_cholesterol", "mmol/L"): ">1.0",
+    ("hemoglobin", "g/dL"): "12-17.5",
+    ("hemoglobin", "g/L"): "120-175",
 }
 # Standard unit and normal range per measure (the same figures as seeds/monitoring_measures.csv).
 STANDARD = {
@@ -80,14 +96,21 @@ CONVERSIONS = {
 }
 # (mean, sd, decimals) of plausible values per (measure, unit).
 DISTRIBUTIONS = {
-    ("temperature", "°C"): (36.9, 0.6, 1), ("temperature", "°F"): (98.4, 1.1, 1),
-    ("weight", "kg"): (76.0, 15.0, 1), ("weight", "lb"): (168.0, 33.0, 1),
-    ("heart_rate", "bpm"): (78.0, 14.0, 0), ("systolic_bp", "mmHg"): (124.0, 16.0, 0),
+    ("temperature", "°C"): (36.9, 0.6, 1),
+    ("temperature", "°F"): (98.4, 1.1, 1),
+    ("weight", "kg"): (76.0, 15.0, 1),
+    ("weight", "lb"): (168.0, 33.0, 1),
+    ("heart_rate", "bpm"): (78.0, 14.0, 0),
+    ("systolic_bp", "mmHg"): (124.0, 16.0, 0),
     ("diastolic_bp", "mmHg"): (78.0, 10.0, 0),
-    ("glucose", "mg/dL"): (98.0, 20.0, 0), ("glucose", "mmol/L"): (5.4, 1.1, 1),
-    ("total_cholesterol", "mg/dL"): (190.0, 35.0, 0), ("total_cholesterol", "mmol/L"): (4.9, 0.9, 2),
-    ("hdl_cholesterol", "mg/dL"): (52.0, 13.0, 0), ("hdl_cholesterol", "mmol/L"): (1.35, 0.33, 2),
-    ("hemoglobin", "g/dL"): (13.8, 1.5, 1), ("hemoglobin", "g/L"): (138.0, 15.0, 0),
+    ("glucose", "mg/dL"): (98.0, 20.0, 0),
+    ("glucose", "mmol/L"): (5.4, 1.1, 1),
+    ("total_cholesterol", "mg/dL"): (190.0, 35.0, 0),
+    ("total_cholesterol", "mmol/L"): (4.9, 0.9, 2),
+    ("hdl_cholesterol", "mg/dL"): (52.0, 13.0, 0),
+    ("hdl_cholesterol", "mmol/L"): (1.35, 0.33, 2),
+    ("hemoglobin", "g/dL"): (13.8, 1.5, 1),
+    ("hemoglobin", "g/L"): (138.0, 15.0, 0),
 }
 UNKNOWN_TYPES = {VITALS: ("respiratory_rate", "bmi"), LABS: ("vitamin_d", "crp")}
 FAULT_KINDS = ("duplicate", "out_of_range", "unknown_type", "bad_date", "bad_value")
@@ -144,7 +167,11 @@ def make_batch(
     measures = _measures(feed)
     units = HOSPITAL_UNITS[hospital_id]
     first = date.fromisoformat(f"{month}-01")
-    days = [(first + timedelta(days=i)) for i in range(31) if (first + timedelta(days=i)).month == first.month]
+    days = [
+        (first + timedelta(days=i))
+        for i in range(31)
+        if (first + timedelta(days=i)).month == first.month
+    ]
     patients = [f"P{hospital_id[1:]}{n:04d}" for n in range(1, 161)]
     iso_share = 0.75 if hospital_id == "H001" else 0.3
     visits = rng.sample([(p, d) for p in patients for d in days], clean_rows // len(measures) + 1)
@@ -165,15 +192,23 @@ def make_batch(
             standard_unit, normal_low, normal_high = STANDARD[measure]
             if feed == VITALS:
                 row = {
-                    "hospital_id": hospital_id, "measurement_date": date_text, "patient_id": patient_id,
-                    "vital_type": measure, "value": value_text, "unit": unit,
+                    "hospital_id": hospital_id,
+                    "measurement_date": date_text,
+                    "patient_id": patient_id,
+                    "vital_type": measure,
+                    "value": value_text,
+                    "unit": unit,
                 }
                 abnormal = _is_abnormal(standard, normal_low, normal_high)
             else:
                 reference = "" if rng.random() < 0.15 else REFERENCE_RANGES[(measure, unit)]
                 row = {
-                    "hospital_id": hospital_id, "test_date": date_text, "patient_id": patient_id,
-                    "test_type": measure, "result_value": value_text, "reference_range": reference,
+                    "hospital_id": hospital_id,
+                    "test_date": date_text,
+                    "patient_id": patient_id,
+                    "test_type": measure,
+                    "result_value": value_text,
+                    "reference_range": reference,
                     "unit": unit,
                 }
                 if reference:
@@ -181,14 +216,23 @@ def make_batch(
                 else:
                     abnormal = _is_abnormal(standard, normal_low, normal_high)
             rows.append(row)
-            truth.append({
-                "feed": feed, "hospital_id": hospital_id, "month": month,
-                "measurement_date": day.isoformat(), "patient_id": patient_id, "measure": measure,
-                "standard_unit": standard_unit, "standard_value": repr(standard),
-                "is_abnormal": str(abnormal).lower(),
-            })
+            truth.append(
+                {
+                    "feed": feed,
+                    "hospital_id": hospital_id,
+                    "month": month,
+                    "measurement_date": day.isoformat(),
+                    "patient_id": patient_id,
+                    "measure": measure,
+                    "standard_unit": standard_unit,
+                    "standard_value": repr(standard),
+                    "is_abnormal": str(abnormal).lower(),
+                }
+            )
 
-    type_column, value_column = ("vital_type", "value") if feed == VITALS else ("test_type", "result_value")
+    type_column, value_column = (
+        ("vital_type", "value") if feed == VITALS else ("test_type", "result_value")
+    )
     date_column = "measurement_date" if feed == VITALS else "test_date"
     clean = list(rows)
     for i in range(bad_rows):
@@ -201,7 +245,9 @@ def make_batch(
         bad["patient_id"] = f"P{hospital_id[1:]}9{i:03d}"
         if kind == "out_of_range":
             low_ok, high_ok = PLAUSIBLE_RANGES[(feed, bad[type_column])][bad["unit"]]
-            bad[value_column] = rng.choice([_value_text(high_ok * 10, 1), _value_text(-low_ok, 1), "0"])
+            bad[value_column] = rng.choice(
+                [_value_text(high_ok * 10, 1), _value_text(-low_ok, 1), "0"]
+            )
         elif kind == "unknown_type":
             bad[type_column] = rng.choice(UNKNOWN_TYPES[feed])
         elif kind == "bad_date":
@@ -220,7 +266,9 @@ def demo_batches(seed: int = SEED) -> tuple[list[Batch], list[Batch]]:
     for feed in (VITALS, LABS):
         for hospital_id in HOSPITALS:
             for month in MONTHS:
-                batch = make_batch(feed, hospital_id, month, rng, clean_rows=1000, bad_rows=rng.randint(25, 45))
+                batch = make_batch(
+                    feed, hospital_id, month, rng, clean_rows=1000, bad_rows=rng.randint(25, 45)
+                )
                 files.append(batch)
                 current[(feed, hospital_id, month)] = batch
     for feed, hospital_id, month in RESTATED:
@@ -254,19 +302,28 @@ def monthly_statistics(truth: list[dict[str, object]]) -> list[dict[str, object]
     """Count, mean, min, max, median, p95, share abnormal and patients per hospital, measure, month."""
     groups: dict[tuple[str, str, str], list[dict[str, object]]] = {}
     for row in truth:
-        groups.setdefault((str(row["hospital_id"]), str(row["measure"]), str(row["month"])), []).append(row)
+        groups.setdefault(
+            (str(row["hospital_id"]), str(row["measure"]), str(row["month"])), []
+        ).append(row)
     result = []
     for (hospital_id, measure, month), rows in sorted(groups.items()):
         values = [float(str(r["standard_value"])) for r in rows]
-        result.append({
-            "hospital_id": hospital_id, "measure": measure, "month": month,
-            "standard_unit": rows[0]["standard_unit"], "measurement_count": len(values),
-            "mean_value": repr(statistics.fmean(values)), "min_value": repr(min(values)),
-            "max_value": repr(max(values)), "median_value": repr(percentile(values, 0.5)),
-            "p95_value": repr(percentile(values, 0.95)),
-            "share_abnormal": repr(sum(r["is_abnormal"] == "true" for r in rows) / len(rows)),
-            "patients_measured": len({r["patient_id"] for r in rows}),
-        })
+        result.append(
+            {
+                "hospital_id": hospital_id,
+                "measure": measure,
+                "month": month,
+                "standard_unit": rows[0]["standard_unit"],
+                "measurement_count": len(values),
+                "mean_value": repr(statistics.fmean(values)),
+                "min_value": repr(min(values)),
+                "max_value": repr(max(values)),
+                "median_value": repr(percentile(values, 0.5)),
+                "p95_value": repr(percentile(values, 0.95)),
+                "share_abnormal": repr(sum(r["is_abnormal"] == "true" for r in rows) / len(rows)),
+                "patients_measured": len({r["patient_id"] for r in rows}),
+            }
+        )
     return result
 
 
@@ -290,7 +347,9 @@ def write_demo_data(out_dir: Path, seed: int = SEED) -> list[Path]:
 
 def main() -> None:
     default = Path(__file__).resolve().parents[2] / "demo_data" / "monitoring"
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out_dir", nargs="?", type=Path, default=default)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()

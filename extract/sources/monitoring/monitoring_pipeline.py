@@ -41,9 +41,15 @@ def run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", type=Path, default=DEMO_BATCHES, help="folder with vitals/ and labs/")
-    parser.add_argument("--max-bad-share", type=float, help="refuse batches with more bad rows than this share")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEMO_BATCHES, help="folder with vitals/ and labs/"
+    )
+    parser.add_argument(
+        "--max-bad-share", type=float, help="refuse batches with more bad rows than this share"
+    )
     args = parser.parse_args()
     print(run(args.data_dir, max_bad_share=args.max_bad_share, progress="tqdm").describe())
 

@@ -20,7 +20,13 @@ FEEDS = (VITALS, LABS)
 # Header of each feed's monthly CSV file, in order.
 VITALS_COLUMNS = ("hospital_id", "measurement_date", "patient_id", "vital_type", "value", "unit")
 LABS_COLUMNS = (
-    "hospital_id", "test_date", "patient_id", "test_type", "result_value", "reference_range", "unit",
+    "hospital_id",
+    "test_date",
+    "patient_id",
+    "test_type",
+    "result_value",
+    "reference_range",
+    "unit",
 )
 
 # feed -> (date column, type column, value column)

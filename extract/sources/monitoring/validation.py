@@ -21,10 +21,19 @@ from pandera.errors import SchemaErrors
 
 from extract.pipeline import SourceDataRejected
 
-from .settings import DATE_FORMATS, FEED_FIELDS, LABS, LABS_COLUMNS, PLAUSIBLE_RANGES, VITALS_COLUMNS
+from .settings import (
+    DATE_FORMATS,
+    FEED_FIELDS,
+    LABS,
+    LABS_COLUMNS,
+    PLAUSIBLE_RANGES,
+    VITALS_COLUMNS,
+)
 
 # <feed>_<hospital>_<YYYY-MM>[_v<version>].csv
-FILE_NAME = re.compile(r"^(?P<feed>vitals|labs)_(?P<hospital>[A-Za-z0-9]+)_(?P<month>\d{4}-\d{2})(?:_v(?P<version>\d+))?\.csv$")
+FILE_NAME = re.compile(
+    r"^(?P<feed>vitals|labs)_(?P<hospital>[A-Za-z0-9]+)_(?P<month>\d{4}-\d{2})(?:_v(?P<version>\d+))?\.csv$"
+)
 HEADER_LINE = 1
 
 
@@ -47,7 +56,9 @@ class BatchFile:
         match = FILE_NAME.match(path.name)
         if not match:
             return None
-        return cls(path, match["feed"], match["hospital"], match["month"], int(match["version"] or 1))
+        return cls(
+            path, match["feed"], match["hospital"], match["month"], int(match["version"] or 1)
+        )
 
     @property
     def name(self) -> str:
@@ -87,7 +98,10 @@ class ValidatedBatch:
         for problem in self.problems:
             category = problem.reason.split(":", 1)[0]
             reasons[category] = reasons.get(category, 0) + 1
-        top = ", ".join(f"{name} ({count})" for name, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:3])
+        top = ", ".join(
+            f"{name} ({count})"
+            for name, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:3]
+        )
         return (
             f"{self.batch.name}: {self.rows_rejected} of {self.rows_received} rows "
             f"({self.bad_share:.0%}) failed validation, above the {max_bad_share:.0%} threshold; "
@@ -118,7 +132,10 @@ def feed_schema(feed: str, hospital_id: str) -> pa.DataFrameSchema:
     known_types = sorted(measure for (f, measure) in PLAUSIBLE_RANGES if f == feed)
     columns: dict[str, pa.Column] = {
         "hospital_id": pa.Column(
-            str, pa.Check.isin([hospital_id], error=f"hospital mismatch: not the file's hospital {hospital_id}")
+            str,
+            pa.Check.isin(
+                [hospital_id], error=f"hospital mismatch: not the file's hospital {hospital_id}"
+            ),
         ),
         date_column: pa.Column(
             object, nullable=False, checks=pa.Check(lambda s: s.notna(), error="invalid date")
@@ -171,12 +188,16 @@ def _typed_frame(text: str, feed: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     missing = [c for c in expected if c not in raw.columns]
     if missing:
-        raise BatchRejected(f"missing column(s) {', '.join(missing)}; expected header {','.join(expected)}")
+        raise BatchRejected(
+            f"missing column(s) {', '.join(missing)}; expected header {','.join(expected)}"
+        )
     raw = raw[expected]
     date_column, _, value_column = FEED_FIELDS[feed]
     typed = raw.copy()
     typed[date_column] = [_parse_date(t) for t in raw[date_column]]
-    typed[value_column] = pd.Series([_number(t) for t in raw[value_column]], index=raw.index, dtype="float64")
+    typed[value_column] = pd.Series(
+        [_number(t) for t in raw[value_column]], index=raw.index, dtype="float64"
+    )
     typed["_raw_line"] = raw.astype(str).agg("\x1f".join, axis=1)
     return raw, typed
 
@@ -226,7 +247,9 @@ def validate_batch(batch: BatchFile, text: str | None = None) -> ValidatedBatch:
         shown = raw.at[index, column] if column in raw.columns else None
         bad_lines.add(index)
         line = index + HEADER_LINE + 1
-        result.problems.append(RowProblem(line, column, _describe(check, column, shown), raw.loc[index].to_dict()))
+        result.problems.append(
+            RowProblem(line, column, _describe(check, column, shown), raw.loc[index].to_dict())
+        )
     for index, row in typed.iterrows():
         if index in bad_lines:
             continue
@@ -240,7 +263,11 @@ def validate_batch(batch: BatchFile, text: str | None = None) -> ValidatedBatch:
                 type_column: row[type_column],
                 value_column: float(row[value_column]),
                 "unit": row["unit"],
-                **({"reference_range": row["reference_range"] or None} if batch.feed == LABS else {}),
+                **(
+                    {"reference_range": row["reference_range"] or None}
+                    if batch.feed == LABS
+                    else {}
+                ),
             }
         )
     result.problems.sort(key=lambda p: (p.line, p.column))

@@ -38,6 +38,15 @@ final as (
         batch_file,
         column_name,
         rejection_reason,
+        raw_record,
+
+        ----------  numerics
+        line_number,
+
+        ----------  timestamps
+        quarantined_at,
+
+        ----------  strings derived from the reason
         case
             when rejection_reason like 'duplicate row%' then 'duplicate'
             when rejection_reason like 'unknown vital_type%' or rejection_reason like 'unknown test_type%'
@@ -46,14 +55,7 @@ final as (
             when rejection_reason like 'invalid value%' then 'invalid_value'
             when rejection_reason like 'value out of physiological range%' then 'out_of_range'
             else 'other'
-        end as reason_category,
-        raw_record,
-
-        ----------  numerics
-        line_number,
-
-        ----------  timestamps
-        quarantined_at
+        end as reason_category
 
     from renamed
 

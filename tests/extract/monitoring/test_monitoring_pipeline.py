@@ -28,10 +28,16 @@ def _rows(query, sql: str, *params: object) -> list[tuple]:
 def test_restated_month_replaces_never_doubles(warehouse: Path, query, tmp_path: Path) -> None:
     data = tmp_path / "batches"
     rng = random.Random(7)
-    write_batch(make_batch("vitals", "H002", "2024-01", rng, clean_rows=300, bad_rows=10), data / "vitals")
-    write_batch(make_batch("vitals", "H002", "2024-02", rng, clean_rows=200, bad_rows=0), data / "vitals")
+    write_batch(
+        make_batch("vitals", "H002", "2024-01", rng, clean_rows=300, bad_rows=10), data / "vitals"
+    )
+    write_batch(
+        make_batch("vitals", "H002", "2024-02", rng, clean_rows=200, bad_rows=0), data / "vitals"
+    )
     monitoring_pipeline.run(data)
-    count = "select batch_file, count(*) from raw_monitoring.vitals where batch_month = ? group by 1"
+    count = (
+        "select batch_file, count(*) from raw_monitoring.vitals where batch_month = ? group by 1"
+    )
     assert query(count, "2024-01") == [("vitals_H002_2024-01.csv", 300)]
 
     # Running again with nothing new loads nothing.
@@ -52,11 +58,17 @@ def test_restated_month_replaces_never_doubles(warehouse: Path, query, tmp_path:
     ]
 
 
-def test_batch_with_30_percent_bad_rows_fails_and_is_quarantined(warehouse: Path, query, tmp_path: Path) -> None:
+def test_batch_with_30_percent_bad_rows_fails_and_is_quarantined(
+    warehouse: Path, query, tmp_path: Path
+) -> None:
     data = tmp_path / "batches"
     rng = random.Random(11)
-    write_batch(make_batch("labs", "H001", "2024-02", rng, clean_rows=700, bad_rows=300), data / "labs")
-    write_batch(make_batch("labs", "H002", "2024-02", rng, clean_rows=400, bad_rows=8), data / "labs")
+    write_batch(
+        make_batch("labs", "H001", "2024-02", rng, clean_rows=700, bad_rows=300), data / "labs"
+    )
+    write_batch(
+        make_batch("labs", "H002", "2024-02", rng, clean_rows=400, bad_rows=8), data / "labs"
+    )
 
     with pytest.raises(BatchRejected) as error:
         monitoring_pipeline.run(data)
@@ -77,13 +89,17 @@ def test_batch_with_30_percent_bad_rows_fails_and_is_quarantined(warehouse: Path
         "where location = 'labs_H001_2024-02.csv' and reason like 'unknown test_type%' limit 1"
     )[0]
     assert int(line) > 1 and column == "test_type"
-    status = query("select batch_status, rows_rejected from raw_monitoring.batches where batch_file = ?",
-                   "labs_H001_2024-02.csv")
+    status = query(
+        "select batch_status, rows_rejected from raw_monitoring.batches where batch_file = ?",
+        "labs_H001_2024-02.csv",
+    )
     assert status == [("refused", 300)]
 
     # A higher threshold accepts the same file on the next run; quarantine does not duplicate.
     monitoring_pipeline.run(data, max_bad_share=0.35)
-    assert query("select count(*) from raw_monitoring.labs where batch_file = 'labs_H001_2024-02.csv'") == [(700,)]
+    assert query(
+        "select count(*) from raw_monitoring.labs where batch_file = 'labs_H001_2024-02.csv'"
+    ) == [(700,)]
     assert query(
         "select count(distinct record_id) = count(distinct quarantine_id) from raw_monitoring.quarantine "
         "where location = 'labs_H001_2024-02.csv' and reason = 'duplicate row'"
@@ -101,8 +117,16 @@ def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("CTW_PROJECT_DIR", str(Path(__file__).resolve().parents[3]))
         patch.setenv("CTW_REPORTS_DIR", str(root / "reports"))
         monitoring_pipeline.run()
-        run_dbt(["build", "--select", "+rpt_monitoring_monthly_statistics", "+rpt_monitoring_quality",
-                 "--target-path", str(root / "target")])
+        run_dbt(
+            [
+                "build",
+                "--select",
+                "+rpt_monitoring_monthly_statistics",
+                "+rpt_monitoring_quality",
+                "--target-path",
+                str(root / "target"),
+            ]
+        )
         yield root
 
 
@@ -173,4 +197,7 @@ def test_quality_report_is_written_with_the_counts(built_demo: Path) -> None:
     assert f"quarantined: <b>{quarantined}</b>" in text
     assert "<svg" in text and text.count("<rect") == 2 * files
     assert "<td>vitals_H002_2024-01_v2.csv</td>" in text
-    assert 'id="dbt-tests">pass: ' in text and "fail" not in text.split('id="dbt-tests">')[1].split("</p>")[0]
+    assert (
+        'id="dbt-tests">pass: ' in text
+        and "fail" not in text.split('id="dbt-tests">')[1].split("</p>")[0]
+    )

@@ -30,7 +30,12 @@ def _batch(tmp_path: Path, text: str, name: str = "vitals_H001_2024-01.csv") -> 
 
 def test_file_name_gives_feed_hospital_month_and_version(tmp_path: Path) -> None:
     batch = BatchFile.from_path(tmp_path / "labs_H002_2024-03_v2.csv")
-    assert (batch.feed, batch.hospital_id, batch.month, batch.version) == ("labs", "H002", "2024-03", 2)
+    assert (batch.feed, batch.hospital_id, batch.month, batch.version) == (
+        "labs",
+        "H002",
+        "2024-03",
+        2,
+    )
     assert BatchFile.from_path(tmp_path / "notes.csv") is None
 
 

@@ -6,6 +6,7 @@
     ctw build [-s SELECTOR]      dbt build
     ctw kpis                     print headline figures
     ctw cohort-export ID DIR     write one OMOP cohort's de-identified tables as Parquet
+    ctw report                   write the monitoring quality report (warehouse/reports/)
     ctw docs                     build the static dbt docs site
     ctw export [--out DIR]       marts to Parquet (one file per table) plus one SQLite/DuckDB file
     ctw publish                  copy the marts to PostgreSQL and build the search model there
@@ -19,6 +20,7 @@ import inspect
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,6 +30,7 @@ from rich.table import Table
 from extract import settings
 from extract.dbt import DbtFailed, run_dbt
 from extract.lock import WarehouseLocked, warehouse_lock
+from extract.pipeline import SourceDataRejected
 from extract.registry import discover
 
 app = typer.Typer(
@@ -90,6 +93,7 @@ def _writing(command: str):
 
 def _guarded(action, *args, **kwargs) -> None:
     """Run an action; known failures become one red line and exit code 1."""
+    import duckdb
     from dlt.pipeline.exceptions import PipelineStepFailed
 
     try:
@@ -99,8 +103,10 @@ def _guarded(action, *args, **kwargs) -> None:
     except PipelineStepFailed as exc:
         cause = exc.__cause__ or exc.exception
         _fail(f"pipeline {exc.pipeline.pipeline_name} failed at {exc.step}: {cause}")
-    except (DbtFailed, FileNotFoundError, PermissionError) as exc:
+    except (DbtFailed, SourceDataRejected, FileNotFoundError, PermissionError) as exc:
         _fail(str(exc))
+    except duckdb.CatalogException as exc:
+        _fail(f"{exc} (has the warehouse been built? try `ctw build`)")
 
 
 @app.command()
@@ -139,6 +145,23 @@ def kpis() -> None:
     _guarded(_print_figures)
 
 
+def _write_report(run_results: list[Path] | None = None) -> None:
+    from extract.report import write_quality_report
+
+    console.print(f"report: {write_quality_report(run_results)}")
+
+
+@app.command()
+def report(
+    dbt_results: Annotated[
+        list[Path] | None,
+        typer.Option(help="run_results.json files or folders of them (default: target/run_results.json)"),
+    ] = None,
+) -> None:
+    """Write the monitoring data-quality report (HTML with a chart) under warehouse/reports/."""
+    _guarded(_write_report, dbt_results or None)
+
+
 @app.command()
 def run(
     progress: Annotated[bool, typer.Option(help="show progress bars")] = True,
@@ -155,6 +178,7 @@ def run(
     with _writing("ctw run"):
         _guarded(_extract, [], "tqdm" if progress else None)
         _guarded(run_dbt, ["build"])
+        _guarded(_write_report)
         _guarded(_publish_step, publish)
     _guarded(_print_figures)
 

@@ -57,6 +57,18 @@ FIGURES: list[Figure] = [
         "select ingredient || ' (' || patient_count || ')' "
         "from marts.rpt_medication_usage where usage_rank = 1",
     ),
+    Figure("Vital-sign measurements", "select count(*) from marts.fct_vital_measurements"),
+    Figure("Lab results", "select count(*) from marts.fct_lab_results"),
+    Figure(
+        "Monitoring rows quarantined (share)",
+        "select sum(rows_quarantined) || ' of ' || sum(rows_received) || ' ('"
+        " || round(100.0 * sum(rows_quarantined) / sum(rows_received), 1) || '%)'"
+        " from marts.rpt_monitoring_quality",
+    ),
+    Figure(
+        "Lab results abnormal (share)",
+        "select round(100.0 * avg(case when is_abnormal then 1 else 0 end), 1) || '%' from marts.fct_lab_results",
+    ),
 ]
 
 

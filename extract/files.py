@@ -158,3 +158,14 @@ def split_list(value: str | None, separators: str = ";") -> list[str]:
         if text and text not in seen:
             seen[text] = None
     return list(seen)
+
+
+def text_columns(model: type[BaseModel], exclude: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+    """Column hints declaring every scalar field of ``model`` as text, so a column that happens
+    to be empty in a whole batch still exists in the raw table (dlt skips all-NULL columns)."""
+    skip = set(exclude)
+    return {
+        name: {"data_type": "text", "nullable": True}
+        for name, field in model.model_fields.items()
+        if name not in skip and "list" not in str(field.annotation)
+    }

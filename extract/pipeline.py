@@ -19,7 +19,7 @@ class _QuietQuarantineColumns(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        return not (f"table `{QUARANTINE_TABLE}` did not receive any data" in message)
+        return f"table `{QUARANTINE_TABLE}` did not receive any data" not in message
 
 
 logging.getLogger("dlt").addFilter(_QuietQuarantineColumns())

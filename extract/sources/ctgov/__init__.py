@@ -20,7 +20,13 @@ from extract.quarantine import Rejection, routed_hints
 
 from .helpers import StudyDocument, UnreadableDocument, iter_bulk, page_checker, study_to_row
 from .models import StudyRejected, parse_study
-from .settings import DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, INITIAL_LAST_UPDATE, SOURCE_NAME, STUDIES_PATH
+from .settings import (
+    DEFAULT_BASE_URL,
+    DEFAULT_PAGE_SIZE,
+    INITIAL_LAST_UPDATE,
+    SOURCE_NAME,
+    STUDIES_PATH,
+)
 
 STUDY_COLUMNS: dict[str, dict[str, Any]] = {
     "nct_id": {"data_type": "text", "nullable": False},

@@ -18,7 +18,7 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, validate
+from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
 from extract.quarantine import Rejection, routed_hints
 
 from .helpers import extract_findings, iter_listing, read_pdf_pages
@@ -26,6 +26,7 @@ from .models import LISTING_REQUIRED, Finding, ListingRow
 from .settings import LISTING_SUFFIXES, REPORT_SUFFIXES, SOURCE_NAME
 
 DOCUMENT_COLUMNS: dict[str, dict[str, Any]] = {
+    **text_columns(ListingRow),
     "document_id": {"data_type": "text", "nullable": False},
     "record_hash": {"data_type": "text", "nullable": False},
     "extracted_at": {"data_type": "timestamp"},

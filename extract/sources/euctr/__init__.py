@@ -14,7 +14,7 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, validate
+from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
 from extract.quarantine import Rejection, routed_hints
 
 from .helpers import ProtocolBlock, iter_protocols
@@ -22,6 +22,7 @@ from .models import REQUIRED, EuctrProtocol
 from .settings import FILE_SUFFIXES, SOURCE_NAME
 
 PROTOCOL_COLUMNS: dict[str, dict[str, Any]] = {
+    **text_columns(EuctrProtocol),
     "protocol_id": {"data_type": "text", "nullable": False},
     "eudract_number": {"data_type": "text", "nullable": False},
     "record_hash": {"data_type": "text", "nullable": False},

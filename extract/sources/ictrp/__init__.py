@@ -16,7 +16,7 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, validate
+from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
 from extract.quarantine import Rejection, routed_hints
 
 from .helpers import RawRecord, exported_at, iter_records, shape
@@ -24,6 +24,7 @@ from .models import REQUIRED, IctrpTrial
 from .settings import FILE_SUFFIXES, SOURCE_NAME
 
 TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
+    **text_columns(IctrpTrial),
     "trial_id": {"data_type": "text", "nullable": False},
     "record_hash": {"data_type": "text", "nullable": False},
     # The same trial in two exports of one batch: keep the latest export.

@@ -14,7 +14,7 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, validate
+from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
 from extract.quarantine import Rejection, routed_hints
 
 from .helpers import TrialRecord, iter_trials
@@ -22,6 +22,7 @@ from .models import REQUIRED, IsrctnTrial
 from .settings import FILE_SUFFIXES, SOURCE_NAME
 
 TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
+    **text_columns(IsrctnTrial),
     "isrctn": {"data_type": "text", "nullable": False},
     "last_updated": {"data_type": "text", "nullable": False, "dedup_sort": "desc"},
     "record_hash": {"data_type": "text", "nullable": False},

@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#-
     Identity resolution: the connected components of the registry-ID graph are trials.
 

@@ -37,6 +37,14 @@ FIGURES: list[Figure] = [
         "Trial status versions in history",
         "select count(*) from marts.fct_trial_status_history",
     ),
+    Figure(
+        "Trials registered in more than one registry",
+        "select count(*) from marts.dim_trial where registry_count > 1",
+    ),
+    Figure(
+        "EMA clinical reports linked to a trial",
+        "select count(*) from marts.bridge_trial_ema_document where trial_id is not null",
+    ),
 ]
 
 

@@ -77,12 +77,16 @@ final as (
     from trial_status
     inner join ranked as first_country
         on trial_status.registry_id = first_country.registry_id
-        and first_country.country_order = 1
+            and first_country.country_order = 1
     inner join (
-        select distinct registry_id, status_rank, source_status from ranked
+        select distinct
+            registry_id,
+            status_rank,
+            source_status
+        from ranked
     ) as status_source
         on trial_status.registry_id = status_source.registry_id
-        and trial_status.best_status_rank = status_source.status_rank
+            and trial_status.best_status_rank = status_source.status_rank
 
 )
 

@@ -17,9 +17,15 @@ with
 
 edges as (
 
-    select from_id, to_id from {{ ref('int_trials__registry_id_edges') }}
+    select
+        from_id,
+        to_id
+    from {{ ref('int_trials__registry_id_edges') }}
     union
-    select to_id as from_id, from_id as to_id from {{ ref('int_trials__registry_id_edges') }}
+    select
+        to_id as from_id,
+        from_id as to_id
+    from {{ ref('int_trials__registry_id_edges') }}
 
 ),
 
@@ -38,17 +44,17 @@ labels_0 as (
 
 ),
 {% for round in range(1, rounds + 1) %}
-labels_{{ round }} as (
+    labels_{{ round }} as (
 
-    select
-        edges.from_id as registry_id,
-        min(neighbour.label) as label
-    from edges
-    inner join labels_{{ round - 1 }} as neighbour
-        on edges.to_id = neighbour.registry_id
-    group by edges.from_id
+        select
+            edges.from_id as registry_id,
+            min(neighbour.label) as label
+        from edges
+        inner join labels_{{ round - 1 }} as neighbour
+            on edges.to_id = neighbour.registry_id
+        group by edges.from_id
 
-),
+    ),
 {% endfor %}
 final as (
 

@@ -36,30 +36,48 @@ ictrp_secondary as (
 
 euctr_secondary as (
 
-    select registry_id as from_id, nct_id as to_id, 'euctr' as stated_by
+    select
+        registry_id as from_id,
+        nct_id as to_id,
+        'euctr' as stated_by
     from {{ ref('stg_euctr__protocols') }}
     union all
-    select registry_id as from_id, isrctn as to_id, 'euctr' as stated_by
+    select
+        registry_id as from_id,
+        isrctn as to_id,
+        'euctr' as stated_by
     from {{ ref('stg_euctr__protocols') }}
 
 ),
 
 isrctn_secondary as (
 
-    select registry_id as from_id, linked_registry_id as to_id, 'isrctn' as stated_by
+    select
+        registry_id as from_id,
+        linked_registry_id as to_id,
+        'isrctn' as stated_by
     from {{ ref('stg_isrctn__secondary_numbers') }}
     union all
-    select registry_id as from_id, eudract_number as to_id, 'isrctn' as stated_by
+    select
+        registry_id as from_id,
+        eudract_number as to_id,
+        'isrctn' as stated_by
     from {{ ref('stg_isrctn__trials') }}
     union all
-    select registry_id as from_id, nct_id as to_id, 'isrctn' as stated_by
+    select
+        registry_id as from_id,
+        nct_id as to_id,
+        'isrctn' as stated_by
     from {{ ref('stg_isrctn__trials') }}
 
 ),
 
 self_links as (
 
-    select registry_id as from_id, registry_id as to_id, registry as stated_by
+    select
+        registry_id as from_id,
+        registry_id as to_id,
+        registry as stated_by
     from records
 
 ),

@@ -190,7 +190,7 @@ final as (
     from unioned
     left join status_mapping
         on unioned.registry = status_mapping.registry
-        and unioned.source_status = status_mapping.source_status
+            and unioned.source_status = status_mapping.source_status
     left join phase_mapping
         on unioned.phase_key = phase_mapping.source_phase
 

@@ -22,8 +22,8 @@ resolved as (
 attributed as (
 
     select
-        resolved.trial_id,
-        records.*
+        records.*,
+        resolved.trial_id
     from records
     inner join resolved
         on records.registry_id = resolved.registry_id

@@ -31,6 +31,16 @@ ranked as (
 
 ),
 
+status_sources as (
+
+    select distinct
+        registry_id,
+        status_rank,
+        source_status
+    from ranked
+
+),
+
 trial_status as (
 
     select
@@ -78,13 +88,7 @@ final as (
     inner join ranked as first_country
         on trial_status.registry_id = first_country.registry_id
             and first_country.country_order = 1
-    inner join (
-        select distinct
-            registry_id,
-            status_rank,
-            source_status
-        from ranked
-    ) as status_source
+    inner join status_sources as status_source
         on trial_status.registry_id = status_source.registry_id
             and trial_status.best_status_rank = status_source.status_rank
 

@@ -39,7 +39,7 @@ labels_0 as (
 
     select
         registry_id,
-        {{ dbt.concat([id_precedence('registry_id'), "'|'", 'registry_id']) }} as label
+        {{ dbt.concat([id_precedence('registry_id'), "'|'", 'registry_id']) }} as component_label
     from nodes
 
 ),
@@ -48,7 +48,7 @@ labels_0 as (
 
         select
             edges.from_id as registry_id,
-            min(neighbour.label) as label
+            min(neighbour.component_label) as component_label
         from edges
         inner join labels_{{ round - 1 }} as neighbour
             on edges.to_id = neighbour.registry_id
@@ -61,7 +61,7 @@ final as (
     select
         ----------  ids
         registry_id,
-        {{ dbt.split_part('label', "'|'", 2) }} as trial_id,
+        {{ dbt.split_part('component_label', "'|'", 2) }} as trial_id,
 
         ----------  strings
         {{ id_registry('registry_id') }} as id_registry,

@@ -18,7 +18,8 @@ final as (
 
     select
         ----------  ids
-        {{ surrogate_key(['resolved.registry_id', 'records.registry', 'records.registry_record_id']) }} as trial_registry_id_id,
+        {{ surrogate_key(['resolved.registry_id', 'records.registry', 'records.registry_record_id']) }}
+            as trial_registry_id_id,
         resolved.trial_id,
         resolved.registry_id,
         records.registry_record_id,

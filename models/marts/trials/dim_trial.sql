@@ -12,12 +12,19 @@ ctgov_trials as (
 
 ),
 
+status_flags as (
 
+    select distinct
+        trial_status,
+        is_active
+    from {{ ref('trial_status_mapping') }}
 
-{#- One row per real trial (identity resolution over every registry); CT.gov's richer fields
-    where the trial has a CT.gov record, the precedence-resolved value otherwise. -#}
+),
+
 trials as (
 
+    {#- One row per real trial (identity resolution over every registry); CT.gov's richer
+        fields where the trial has a CT.gov record, the precedence-resolved value otherwise. -#}
     select
         resolved_trials.trial_id,
         ctgov_trials.nct_id,
@@ -58,12 +65,7 @@ trials as (
     from resolved_trials
     left join ctgov_trials
         on resolved_trials.trial_id = ctgov_trials.trial_id
-    left join (
-        select distinct
-            trial_status,
-            is_active
-        from {{ ref('trial_status_mapping') }}
-    ) as status_flags
+    left join status_flags
         on resolved_trials.trial_status = status_flags.trial_status
 
 ),

@@ -35,7 +35,9 @@ renamed as (
         case
             when {{ regexp_like('lower(inclusion_gender)', "'female: *yes'") }}
                 and {{ regexp_like('lower(inclusion_gender)', "'(^|[^e])male: *yes'") }} then 'all'
-            when lower(trim(inclusion_gender)) in ('both', 'all', 'male and female', 'both males and females', 'both, male and female') then 'all'
+            when lower(trim(inclusion_gender)) in (
+                    'both', 'all', 'male and female', 'both males and females', 'both, male and female'
+                ) then 'all'
             when lower(trim(inclusion_gender)) in ('female', 'females') then 'female'
             when lower(trim(inclusion_gender)) in ('male', 'males') then 'male'
         end as eligible_sex,
@@ -51,7 +53,8 @@ renamed as (
         {{ to_number(regexp_extract('target_size', "'^\\s*([0-9]+)\\s*$'")) }} as enrollment_count,
 
         ----------  dates, with the precision the export stated
-        {{ parse_partial_date(registry_date_iso('coalesce(date_registration3, date_registration)')) }} as registered_date,
+        {{ parse_partial_date(registry_date_iso('coalesce(date_registration3, date_registration)')) }}
+            as registered_date,
         {{ parse_partial_date(registry_date_iso('date_enrollement')) }} as start_date,
         {{ partial_date_precision(registry_date_iso('date_enrollement')) }} as start_date_precision,
 

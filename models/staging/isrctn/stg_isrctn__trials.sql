@@ -22,7 +22,12 @@ final as (
         lower(trim(recruitment_status)) as source_status,
         phase as source_phase,
         {{ phase_key('phase') }} as phase_key,
-        case lower(gender) when 'all' then 'all' when 'both' then 'all' when 'female' then 'female' when 'male' then 'male' end as eligible_sex,
+        case lower(gender)
+            when 'all' then 'all'
+            when 'both' then 'all'
+            when 'female' then 'female'
+            when 'male' then 'male'
+        end as eligible_sex,
         age_range,
         primary_study_design as study_type,
         source_location,

@@ -3,7 +3,7 @@
     trial-level status is the most "alive" of its countries (ongoing > restarted > temporarily
     halted > completed > prematurely ended > other), titles and sponsor come from the first
     member state by code, dates are the earliest. Per-country statuses stay in
-    int_trials__euctr_country_statuses.
+    stg_euctr__protocols (one row per member state).
 -#}
 with
 

@@ -69,6 +69,14 @@ FIGURES: list[Figure] = [
         "Lab results abnormal (share)",
         "select round(100.0 * avg(case when is_abnormal then 1 else 0 end), 1) || '%' from marts.fct_lab_results",
     ),
+    Figure(
+        "Trials registered in more than one registry",
+        "select count(*) from marts.dim_trial where registry_count > 1",
+    ),
+    Figure(
+        "EMA clinical reports linked to a trial",
+        "select count(*) from marts.bridge_trial_ema_document where trial_id is not null",
+    ),
 ]
 
 

@@ -22,21 +22,13 @@
     ]) -%}
     {%- set month_name = dbt.concat([
         dbt.split_part(value, "' '", 3), "'-'",
-        month_number("lower(substring(" ~ value ~ ", 1, 3))"), "'-'",
+        month_number(value), "'-'",
         dbt.right(dbt.concat(["'0'", dbt.split_part(value, "' '", 2)]), 2),
     ]) -%}
     case {{ mixed_date_format(expression) }}
         when 'iso' then {{ to_date(value) }}
         when 'day_month_year' then {{ to_date(day_month_year) }}
         when 'month_name' then {{ to_date(month_name) }}
-    end
-{%- endmacro %}
-
-{% macro month_number(abbreviation) -%}
-    case {{ abbreviation }}
-        {%- for name in ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] %}
-        when '{{ name }}' then '{{ "%02d" % loop.index }}'
-        {%- endfor %}
     end
 {%- endmacro %}
 

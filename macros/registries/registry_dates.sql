@@ -46,6 +46,7 @@
     end
 {%- endmacro %}
 
+{#- The month number ("01".."12") of an English month name or its abbreviation, any case. -#}
 {% macro month_number(expression) -%}
     case lower(substring({{ expression }}, 1, 3))
         when 'jan' then '01' when 'feb' then '02' when 'mar' then '03' when 'apr' then '04'

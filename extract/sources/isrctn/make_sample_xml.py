@@ -5,7 +5,7 @@ dates, countries, conditions) come from the ISRCTN records in ctrdata's demo dat
 decoded to JSON in ``shared/data/isrctn``; this script writes them back in the API's element
 structure (namespace ``http://www.67bricks.com/isrctn``, ``<allTrials><fullTrial><trial>``).
 
-    python scripts/make_isrctn_sample_xml.py ../shared/data/isrctn/isrctn_trials_ctrdata_demo.ndjson
+    python -m extract.sources.isrctn.make_sample_xml ../shared/data/isrctn/isrctn_trials_ctrdata_demo.ndjson
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 NS = "http://www.67bricks.com/isrctn"
-OUT = Path(__file__).resolve().parents[1] / "extract" / "demo_data" / "isrctn" / "isrctn_api_made_here.xml"
+OUT = Path(__file__).resolve().parents[2] / "demo_data" / "isrctn" / "isrctn_api_made_here.xml"
 SECTIONS = ("trialDescription", "externalRefs", "trialDesign", "participants", "conditions", "interventions")
 
 

@@ -6,7 +6,7 @@ date) with personal data removed and replaced by black boxes, then the ICH E3 sy
 The trials they describe are real registry entries bundled with this project (ClinicalTrials.gov
 NCT02552212 and NCT00716976, EUCTR 2021-002179-21); the report text itself is invented.
 
-    python scripts/make_ema_sample_pdfs.py
+    python -m extract.sources.ema.make_sample_pdfs
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-OUT = Path(__file__).resolve().parents[1] / "extract" / "demo_data" / "ema" / "reports"
+OUT = Path(__file__).resolve().parents[2] / "demo_data" / "ema" / "reports"
 
 REPORTS = [
     {

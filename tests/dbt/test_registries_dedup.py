@@ -30,7 +30,9 @@ def test_trial_in_several_registries_is_one_trial(warehouse, query, dbt, shared_
         "select count(distinct trial_id) from marts.bridge_trial_registry_id "
         "where registry_id in ('2021-000037-14', 'NCT04973137')"
     ) == [(1,)]
-    assert query("select distinct trial_id from marts.bridge_trial_registry_id where registry_id = '2021-000037-14'") == [
+    assert query(
+        "select distinct trial_id from marts.bridge_trial_registry_id where registry_id = '2021-000037-14'"
+    ) == [
         ("NCT04973137",)
     ]
     # NCT02552212: CT.gov, ICTRP and an EMA clinical study report.

@@ -23,7 +23,9 @@ class ListingRow(BaseModel):
     document_title: NonEmpty
     study_identifier: str | None = None
     eudract_number: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{6}-\d{2}$")] | None = None
-    publication_date: Annotated[str, StringConstraints(pattern=r"^(\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2})$")] | None = None
+    publication_date: (
+        Annotated[str, StringConstraints(pattern=r"^(\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2})$")] | None
+    ) = None
     document_file: str | None = None
 
 

@@ -40,7 +40,8 @@ def main(source: Path) -> None:
     root.set("totalCount", str(len(records)))
     for record in records:
         full = etree.SubElement(root, f"{{{NS}}}fullTrial")
-        trial = etree.SubElement(full, f"{{{NS}}}trial", lastUpdated=record["record_last_import"].replace(" ", "T") + ".000Z")
+        last_updated = record["record_last_import"].replace(" ", "T") + ".000Z"
+        trial = etree.SubElement(full, f"{{{NS}}}trial", lastUpdated=last_updated)
         isrctn = etree.SubElement(trial, f"{{{NS}}}isrctn")
         isrctn.text = record["isrctn"]
         for section in SECTIONS:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 from extract.sources.ema import ema_pipeline
 from extract.sources.ema.helpers import extract_findings, read_pdf_pages
@@ -18,7 +17,8 @@ def test_ictrp_shared_xml_and_truncated_file_quarantined(warehouse, query, share
     shutil.copy(shared_data / "who_ictrp" / "ictrp_export_machado-t.xml", folder / "a.xml")
     text = (shared_data / "who_ictrp" / "ictrp_export_machado-t.xml").read_bytes()
     (folder / "b_truncated.xml").write_bytes(text[: len(text) // 2])
-    (folder / "c_latin1.csv").write_bytes("TrialID,Public title,Recruitment Status\nX1,Caf\xe9,Recruiting\n".encode("latin-1"))
+    latin1 = "TrialID,Public title,Recruitment Status\nX1,Caf\xe9,Recruiting\n"
+    (folder / "c_latin1.csv").write_bytes(latin1.encode("latin-1"))
     (folder / "d_missing_column.csv").write_text("TrialID,Public title\nX2,Title\n", encoding="utf-8")
 
     summary = ictrp_pipeline.run(folder)

@@ -9,6 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract.registry import discover
+
 pytestmark = pytest.mark.airflow
 
 DAG_ID = "clinical_trials_warehouse"
@@ -28,7 +30,8 @@ def test_tasks_run_in_the_expected_order(dagbag) -> None:
     assert dag.max_active_runs == 1 and dag.max_active_tasks == 1
     tasks = dag.task_dict
     extract = [t for t in tasks if t.startswith("extract.")]
-    assert extract == ["extract.extract_ctgov", "extract.extract_monitoring"]
+    # One extract task per source the pipeline discovers, in run order.
+    assert extract == [f"extract.extract_{name}" for name in discover()]
     for task in tasks.values():
         assert task.retries == 2
         assert task.on_failure_callback

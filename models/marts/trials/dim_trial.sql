@@ -51,7 +51,9 @@ trials as (
         coalesce(ctgov_trials.source_status, resolved_trials.source_status) as source_status,
         coalesce(ctgov_trials.phase, resolved_trials.phase) as phase,
         coalesce(ctgov_trials.eligible_sex, resolved_trials.eligible_sex) as eligible_sex,
-        cast(coalesce(ctgov_trials.enrollment_count, resolved_trials.enrollment_count) as {{ dbt.type_int() }}) as enrollment_count,
+        cast(
+            coalesce(ctgov_trials.enrollment_count, resolved_trials.enrollment_count) as {{ dbt.type_int() }}
+        ) as enrollment_count,
         coalesce(ctgov_trials.minimum_age_years, resolved_trials.minimum_age_years) as minimum_age_years,
         coalesce(ctgov_trials.maximum_age_years, resolved_trials.maximum_age_years) as maximum_age_years,
         coalesce(ctgov_trials.is_active, status_flags.is_active, false) as is_active,

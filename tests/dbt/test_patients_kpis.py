@@ -12,7 +12,7 @@ import pytest
 
 from extract.dbt import run_dbt
 from extract.export import export_marts
-from extract.sources.ctgov import ctgov_pipeline
+from extract.registry import discover
 from extract.sources.patients import patients_pipeline
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -31,7 +31,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("CTW_DUCKDB_TEMP_DIRECTORY", str(root / "duckdb_tmp"))
         patch.setenv("CTW_PROJECT_DIR", str(PROJECT_DIR))
         patch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
-        ctgov_pipeline.run()
+        # dim_study links to dim_trial, which every trial registry feeds.
+        sources = discover()
+        for name in ("ctgov", "ictrp", "euctr", "isrctn", "ema"):
+            sources[name].module.run()
         patients_pipeline.run()
         run_dbt(["build", "--select", "+models/marts/patients", "--indirect-selection", "cautious"])
         yield root

@@ -16,7 +16,8 @@ SPARK_ENV := CTW_DUCKDB_PATH=$(SPARK_DIR)/lock.duckdb CTW_RAW_PARQUET_URL=$(absp
 SPARK_DBT := $(BIN)/dbt --no-use-colors
 SPARK_DBT_ARGS := --target spark --target-path target/spark --project-dir . --profiles-dir .
 
-.PHONY: help install install-dev install-spark run extract build kpis test pytest dbt-test spark-test lint docs clean
+.PHONY: help install install-dev install-spark run extract build kpis test pytest dbt-test spark-test lint docs clean \
+	publish search metabase-up metabase-sync
 
 help:
 	@echo "make run    - install, extract every source's bundled data, dbt build, print figures"
@@ -25,6 +26,10 @@ help:
 	@echo "make build  - dbt build on the existing warehouse"
 	@echo "make lint   - sqlfluff lint and ruff"
 	@echo "make docs   - build the static dbt docs site (target/static_index.html)"
+	@echo "make publish       - copy the marts to PostgreSQL (CTW_PG_*) and build the search model"
+	@echo "make search Q=...  - ranked trials from the PostgreSQL search model"
+	@echo "make metabase-up   - start Metabase and the serving PostgreSQL (docker-compose)"
+	@echo "make metabase-sync - push dbt descriptions and semantic types into Metabase (dbt-metabase)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +39,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
+# The dev install includes the airflow extra, so `make test` runs the DAG tests (about 430 MB).
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,airflow]'
+	$(BIN)/python -m pip check
 	@touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-spark: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,airflow,spark]'
+	$(BIN)/python -m pip check
 	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -48,7 +56,9 @@ install-dev: $(VENV)/.installed-dev
 
 install-spark: $(VENV)/.installed-spark
 
-run: install
+# The serving extra (PostgreSQL driver, dbt-postgres) installs without a server: `ctw run`
+# publishes when PostgreSQL answers and says how to enable it when not.
+run: $(VENV)/.installed-serving
 	$(BIN)/ctw run
 
 extract: install
@@ -69,6 +79,7 @@ dbt-test: install-dev
 	rm -rf $(TEST_DIR)
 	$(TEST_ENV) $(BIN)/ctw extract --no-progress
 	$(TEST_ENV) $(BIN)/ctw build
+	$(TEST_ENV) $(BIN)/ctw report
 
 # The portable selection (selectors.yml) on a local SparkSession, from Parquet written by dlt's
 # filesystem destination. The bundled data is extracted twice with separate pipeline state, so
@@ -83,12 +94,44 @@ spark-test: $(VENV)/.installed-spark
 		--args '{schema: marts, to: "$(abspath $(SPARK_DIR))/marts"}'
 	$(BIN)/python -m extract.compare_engines --duckdb $(TEST_DIR)/warehouse.duckdb --exported $(SPARK_DIR)/marts
 
+# The dbt templater compiles the project, and some macros look relations up: give it the
+# throwaway warehouse so linting works on a fresh clone.
 lint: install-dev
-	$(BIN)/sqlfluff lint models analyses snapshots macros tests/generic
-	$(BIN)/ruff check extract tests
+	mkdir -p $(TEST_DIR)
+	$(TEST_ENV) $(BIN)/sqlfluff lint models analyses snapshots
+	$(BIN)/ruff check extract tests dags
 
 docs: install
 	$(BIN)/ctw docs
+
+$(VENV)/.installed-serving: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[serving]'
+	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-metabase: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[serving,metabase]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-serving
+
+publish: $(VENV)/.installed-serving
+	$(BIN)/ctw publish
+
+search: $(VENV)/.installed-serving
+	$(BIN)/ctw search "$(Q)"
+
+COMPOSE_FILE := deploy/metabase/docker-compose.yml
+
+metabase-up:
+	docker-compose -f $(COMPOSE_FILE) up -d
+
+# Needs a running Metabase (METABASE_URL, METABASE_API_KEY or METABASE_USERNAME/PASSWORD) whose
+# database METABASE_DATABASE (default "ctw") is the serving PostgreSQL. The manifest is parsed
+# with the pg target so that database and schema names match what Metabase sees.
+metabase-sync: $(VENV)/.installed-metabase
+	CTW_DBT_TARGET=pg $(BIN)/dbt parse --project-dir . --profiles-dir .
+	$(BIN)/dbt-metabase models --manifest-path target/manifest.json \
+		--metabase-url "$${METABASE_URL:-http://localhost:3000}" \
+		--metabase-database "$${METABASE_DATABASE:-ctw}" \
+		--include-schemas "$${CTW_SCHEMA_PREFIX}marts,$${CTW_SCHEMA_PREFIX}serving"
 
 clean:
 	rm -rf target logs warehouse dbt_packages

@@ -116,7 +116,7 @@ def studies(
         except StudyRejected as rejected:
             for path, reason in rejected.errors:
                 yield Rejection(
-                    SOURCE_NAME, item.location, reason, rejected.record_id, path, item.document
+                    SOURCE_NAME, item.location, reason, rejected.record_id, path, item.document, key_on_record=True
                 ).to_row()
             continue
         yield study_to_row(study, item.location)

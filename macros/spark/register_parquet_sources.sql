@@ -8,7 +8,8 @@
     what dlt's merge would have left in a database. Keys and parents come from the schema dlt
     stores beside the data (`<dataset>/_dlt_version/`), so a new source needs no configuration:
       - a merge table with a primary key: per key, the one row of the newest load (largest
-        `_dlt_load_id`), ties broken by the `dedup_sort` column as dlt's merge does;
+        `_dlt_load_id`, or the load id in the file name for tables dlt wrote from Arrow, which
+        have no such column), ties broken by the `dedup_sort` column as dlt's merge does;
       - a child table (`<parent>__<list>`): the rows whose `_dlt_parent_id` is a row of its
         parent's view, so children of superseded versions disappear with them;
       - append and replace tables: every row (replace already deletes the previous files).
@@ -69,22 +70,23 @@
                         on child._dlt_parent_id = parent._dlt_id
                 {%- endset -%}
             {%- elif hints.get('write_disposition') == 'merge' and keys -%}
+                {#- Arrow tables carry no _dlt_load_id column: the load id starts the file name. -#}
+                {%- set names = columns | map(attribute='name') | list -%}
+                {%- set load_id = '_dlt_load_id' if '_dlt_load_id' in names
+                    else "regexp_extract(_metadata.file_name, '^(.+)[.][^.]+[.]parquet$', 1)" -%}
                 {%- set body -%}
-                    select loaded.* from {{ files }} as loaded
-                    left semi join (
-                        select _dlt_id from (
-                            select
-                                _dlt_id,
-                                row_number() over (
-                                    partition by {{ keys | join(', ') }}
-                                    order by _dlt_load_id desc
-                                    {%- for column in sorts %}, {{ column.name }} {{ column.dedup_sort }}{% endfor %}, _dlt_id
-                                ) as version_rank
-                            from {{ files }}
-                        ) as ranked
-                        where version_rank = 1
-                    ) as newest
-                        on loaded._dlt_id = newest._dlt_id
+                    select ranked.loaded.* from (
+                        select
+                            struct(*) as loaded,
+                            row_number() over (
+                                partition by {{ keys | join(', ') }}
+                                order by {{ load_id }} desc
+                                {%- for column in sorts %}, {{ column.name }} {{ column.dedup_sort }}{% endfor %}
+                                {%- if '_dlt_id' in names %}, _dlt_id{% endif %}
+                            ) as version_rank
+                        from {{ files }}
+                    ) as ranked
+                    where ranked.version_rank = 1
                 {%- endset -%}
             {%- else -%}
                 {%- set body -%}

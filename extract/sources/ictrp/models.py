@@ -1,7 +1,7 @@
 """One WHO ICTRP trial record (XML ``<Trial>`` or a CSV row), validated at the boundary.
 
-Values stay as ICTRP wrote them (dates as ``dd/mm/yyyy``, ``yyyymmdd`` or "April 25, 2024",
-ages as "18 Years" or ">= 20age old"); staging parses them. The model only rejects what no
+Values stay as ICTRP wrote them (dates as ``dd/mm/yyyy``, JPRN's ``yyyy/mm/dd``, ``yyyymmdd`` or
+"April 25, 2024", ages as "18 Years" or ">= 20age old"); staging parses them. The model only rejects what no
 parser could use: a missing or malformed TrialID, a missing title, a date in none of the
 formats ICTRP exports.
 """
@@ -19,7 +19,7 @@ IctrpDate = Annotated[
     StringConstraints(
         strip_whitespace=True,
         pattern=(
-            r"^(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}(-\d{2})?|\d{8}|"
+            r"^(\d{1,2}/\d{1,2}/\d{4}|\d{4}/\d{1,2}(/\d{1,2})?|\d{4}-\d{2}(-\d{2})?|\d{8}|"
             r"[A-Za-z]+ \d{1,2}, \d{4}|[A-Za-z]+ \d{4}|\d{1,2} [A-Za-z]+ \d{4})$"
         ),
     ),

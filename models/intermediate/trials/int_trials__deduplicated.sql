@@ -50,7 +50,9 @@ final as (
         ----------  numerics
         count(distinct registry) as registry_count,
         count(*) as registry_record_count,
-        {{ to_number(by_precedence('cast(enrollment_count as ' ~ dbt.type_string() ~ ')')) }} as enrollment_count,
+        cast(
+            {{ to_number(by_precedence('cast(enrollment_count as ' ~ dbt.type_string() ~ ')')) }} as {{ dbt.type_bigint() }}
+        ) as enrollment_count,
         {{ to_number(by_precedence('cast(minimum_age_years as ' ~ dbt.type_string() ~ ')')) }} as minimum_age_years,
         {{ to_number(by_precedence('cast(maximum_age_years as ' ~ dbt.type_string() ~ ')')) }} as maximum_age_years,
 

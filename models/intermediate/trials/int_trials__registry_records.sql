@@ -35,11 +35,12 @@ ictrp as (
 ctgov_sponsors as (
 
     select
-        trial_id,
+        nct_id as trial_id,
         min(sponsor_name) as sponsor_name
-    from {{ ref('int_trial_sponsors__resolved') }}
+    from {{ ref('stg_ctgov__sponsors') }}
     where is_lead_sponsor
-    group by trial_id
+        and sponsor_name is not null
+    group by nct_id
 
 ),
 
@@ -96,7 +97,7 @@ unioned as (
             else phase_flags
         end as phase_key,
         eligible_sex,
-        cast(null as {{ dbt.type_int() }}) as enrollment_count,
+        cast(null as {{ dbt.type_bigint() }}) as enrollment_count,
         minimum_age_years,
         maximum_age_years,
         registered_date,
@@ -118,9 +119,9 @@ unioned as (
         source_phase,
         phase_key,
         eligible_sex,
-        cast(enrollment_count as {{ dbt.type_int() }}) as enrollment_count,
-        cast(null as {{ dbt.type_float() }}) as minimum_age_years,
-        cast(null as {{ dbt.type_float() }}) as maximum_age_years,
+        enrollment_count,
+        cast(null as {{ type_double() }}) as minimum_age_years,
+        cast(null as {{ type_double() }}) as maximum_age_years,
         cast(null as date) as registered_date,
         start_date,
         start_date_precision
@@ -140,7 +141,7 @@ unioned as (
         source_phase,
         phase_key,
         eligible_sex,
-        cast(enrollment_count as {{ dbt.type_int() }}) as enrollment_count,
+        enrollment_count,
         minimum_age_years,
         maximum_age_years,
         registered_date,
@@ -175,8 +176,8 @@ final as (
         unioned.start_date_precision,
 
         ----------  numerics
-        unioned.registry_precedence,
-        unioned.enrollment_count,
+        cast(unioned.registry_precedence as {{ dbt.type_bigint() }}) as registry_precedence,
+        cast(unioned.enrollment_count as {{ dbt.type_bigint() }}) as enrollment_count,
         unioned.minimum_age_years,
         unioned.maximum_age_years,
 

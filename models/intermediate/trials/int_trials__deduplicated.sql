@@ -61,7 +61,13 @@ final as (
 
         ----------  dates
         min(registered_date) as first_registered_date,
-        {{ to_date(by_precedence('cast(start_date as ' ~ dbt.type_string() ~ ')')) }} as start_date
+        {{ to_date(by_precedence('cast(start_date as ' ~ dbt.type_string() ~ ')')) }} as start_date,
+
+        ----------  timestamps
+        coalesce(
+            max(case when registry = 'ctgov' then record_updated_at end),
+            max(record_updated_at)
+        ) as last_updated_at
 
     from attributed
     group by trial_id

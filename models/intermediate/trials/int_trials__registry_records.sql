@@ -75,7 +75,8 @@ unioned as (
         ctgov.maximum_age_years,
         ctgov.first_submitted_date as registered_date,
         ctgov.start_date,
-        ctgov.start_date_precision
+        ctgov.start_date_precision,
+        ctgov.last_update_posted_at as record_updated_at
     from ctgov
     left join ctgov_sponsors
         on ctgov.trial_id = ctgov_sponsors.trial_id
@@ -102,7 +103,8 @@ unioned as (
         maximum_age_years,
         registered_date,
         start_date,
-        case when start_date is not null then 'day' end as start_date_precision
+        case when start_date is not null then 'day' end as start_date_precision,
+        {{ to_timestamp_ntz('last_stated_date') }} as record_updated_at
     from euctr
 
     union all
@@ -124,7 +126,8 @@ unioned as (
         cast(null as {{ type_double() }}) as maximum_age_years,
         cast(null as date) as registered_date,
         start_date,
-        start_date_precision
+        start_date_precision,
+        {{ to_timestamp_ntz('last_updated_date') }} as record_updated_at
     from isrctn
 
     union all
@@ -146,7 +149,8 @@ unioned as (
         maximum_age_years,
         registered_date,
         start_date,
-        start_date_precision
+        start_date_precision,
+        exported_at as record_updated_at
     from ictrp
 
 ),
@@ -186,7 +190,10 @@ final as (
 
         ----------  dates
         unioned.registered_date,
-        unioned.start_date
+        unioned.start_date,
+
+        ----------  timestamps
+        unioned.record_updated_at
 
     from unioned
     left join status_mapping

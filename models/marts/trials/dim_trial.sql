@@ -45,6 +45,7 @@ trials as (
         resolved_trials.registry_count,
         resolved_trials.registry_record_count,
         resolved_trials.sponsor_name as resolved_sponsor_name,
+        resolved_trials.last_updated_at,
         coalesce(ctgov_trials.brief_title, resolved_trials.brief_title) as brief_title,
         coalesce(ctgov_trials.official_title, resolved_trials.title) as official_title,
         coalesce(ctgov_trials.trial_status, resolved_trials.trial_status, 'unknown') as trial_status,
@@ -180,7 +181,10 @@ final as (
         trials.registries,
         trials.registry_count,
         trials.registry_record_count,
-        trials.resolved_sponsor_name
+        trials.resolved_sponsor_name,
+
+        ----------  timestamps
+        trials.last_updated_at
 
     from trials
     left join status_vocabulary

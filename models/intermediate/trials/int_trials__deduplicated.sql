@@ -51,7 +51,8 @@ final as (
         count(distinct registry) as registry_count,
         count(*) as registry_record_count,
         cast(
-            {{ to_number(by_precedence('cast(enrollment_count as ' ~ dbt.type_string() ~ ')')) }} as {{ dbt.type_bigint() }}
+            {{ to_number(by_precedence('cast(enrollment_count as ' ~ dbt.type_string() ~ ')')) }}
+            as {{ dbt.type_bigint() }}
         ) as enrollment_count,
         {{ to_number(by_precedence('cast(minimum_age_years as ' ~ dbt.type_string() ~ ')')) }} as minimum_age_years,
         {{ to_number(by_precedence('cast(maximum_age_years as ' ~ dbt.type_string() ~ ')')) }} as maximum_age_years,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,8 @@ def make_pipeline(name: str, dataset_name: str, progress: Any = None) -> dlt.Pip
     them before extracting anything new.
     """
     settings.duckdb_path().parent.mkdir(parents=True, exist_ok=True)
+    # Arrow tables (the bulk fast paths) get the load id column too, like normalised rows.
+    os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
     return dlt.pipeline(
         pipeline_name=name,
         destination=dlt.destinations.duckdb(credentials=str(settings.duckdb_path())),

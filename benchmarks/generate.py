@@ -190,6 +190,14 @@ def _count(rng: random.Random, buckets: list[tuple[tuple[int, int], float]]) -> 
     return rng.randint(low, high)
 
 
+_UNIT_YEARS = {"Years": 1.0, "Months": 1 / 12, "Weeks": 1 / 52, "Days": 1 / 365}
+
+
+def _years(age: str) -> float:
+    number, unit = age.split()
+    return int(number) * _UNIT_YEARS[unit]
+
+
 def nct_id(index: int) -> str:
     # Spread over the real range (NCT00000102 .. NCT07xxxxxx) without collisions.
     return f"NCT{(index * 13 + 102) % 100_000_000:08d}"
@@ -286,7 +294,7 @@ def make_study(index: int, seed: int, vocab: Vocabulary) -> tuple[dict[str, Any]
     }
     if (minimum := _weighted(rng, AGES)) is not None:
         eligibility["minimumAge"] = minimum
-    if (maximum := _weighted(rng, MAX_AGES)) is not None:
+    if (maximum := _weighted(rng, MAX_AGES)) is not None and _years(maximum) >= _years(minimum or "0 Years"):
         eligibility["maximumAge"] = maximum
     eligibility["stdAges"] = ["ADULT", "OLDER_ADULT"]
     identification: dict[str, Any] = {

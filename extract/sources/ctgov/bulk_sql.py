@@ -54,90 +54,113 @@ LISTS = list(LIST_PATHS)
 PATHS = ["$." + FIELD_PATHS[f] for f in SCALARS] + ["$." + LIST_PATHS[f] for f in LISTS]
 
 
-def _slot(field: str) -> str:
-    """``v[i]``: the JSON value of a field in the extracted list (1-based in SQL)."""
-    names = SCALARS + LISTS
-    return f"v[{names.index(field) + 1}]"
+@dataclass(frozen=True)
+class Ref:
+    """A JSON value in SQL: an expression for its JSON type (NULL when the path is missing)
+    and one for its value as text (a string unescaped, anything else as JSON text)."""
+
+    type: str
+    text: str
 
 
-def _text(expr: str) -> str:
-    return f"trim(({expr}) ->> '$', {WS_SQL})"
+NAMES = SCALARS + LISTS
 
 
-def _absent(expr: str) -> str:
-    return f"coalesce(json_type({expr}), 'NULL') = 'NULL'"
+def _field(field: str) -> Ref:
+    """A field of the document: ``t``/``s`` hold every field's type and text, from one parse."""
+    index = NAMES.index(field) + 1
+    return Ref(f"t[{index}]", f"s[{index}]")
 
 
-def _is_text(expr: str) -> str:
-    return f"json_type({expr}) = 'VARCHAR'"
+def _list(field: str) -> str:
+    """A list field as JSON (``l`` holds the list fields, from one more parse)."""
+    return f"l[{LISTS.index(field) + 1}]"
 
 
-def _optional_text_ok(expr: str) -> str:
-    return f"({_absent(expr)} or {_is_text(expr)})"
+def _trimmed(ref: Ref) -> str:
+    return f"trim({ref.text}, {WS_SQL})"
 
 
-def _required_text_ok(expr: str) -> str:
-    return f"({_is_text(expr)} and {_text(expr)} <> '')"
+def _absent(ref: Ref) -> str:
+    return f"coalesce({ref.type}, 'NULL') = 'NULL'"
 
 
-def _pattern_ok(expr: str, pattern: str, required: bool) -> str:
-    check = f"({_is_text(expr)} and regexp_full_match(({expr}) ->> '$', '{pattern}'))"
-    return check if required else f"({_absent(expr)} or {check})"
+def _is_text(ref: Ref) -> str:
+    return f"{ref.type} = 'VARCHAR'"
 
 
-def _list_ok(expr: str) -> str:
-    return f"({_absent(expr)} or json_type({expr}) = 'ARRAY')"
+def _optional_text_ok(ref: Ref) -> str:
+    return f"({_absent(ref)} or {_is_text(ref)})"
+
+
+def _required_text_ok(ref: Ref) -> str:
+    return f"({_is_text(ref)} and {_trimmed(ref)} <> '')"
+
+
+def _pattern_ok(ref: Ref, pattern: str, required: bool) -> str:
+    check = f"({_is_text(ref)} and regexp_full_match({ref.text}, '{pattern}'))"
+    return check if required else f"({_absent(ref)} or {check})"
 
 
 def _parent_checks() -> list[str]:
-    v = _slot
+    f = _field
+    lead = _list("lead_sponsor")
+    lead_name = Ref(f"json_type({lead}, '$.name')", f"json_extract_string({lead}, '$.name')")
+    lead_class = Ref(f"json_type({lead}, '$.class')", f"json_extract_string({lead}, '$.class')")
+    phases = f("phases")
     return [
-        "json_type(doc) = 'OBJECT'",
-        f"json_type(doc, '$.studies') is null",
-        _pattern_ok(v("nct_id"), NCT_ID, True),
-        _pattern_ok(v("last_update_post_date"), FULL_DATE, True),
-        *(_required_text_ok(v(f)) for f in REQUIRED_TEXT),
-        *(_pattern_ok(v(f), PARTIAL_DATE, False) for f in PARTIAL_DATES),
-        *(_optional_text_ok(v(f)) for f in OPTIONAL_TEXT),
-        *(f"({_absent(v(f))} or json_type({v(f)}) = 'BOOLEAN')" for f in BOOLEANS),
-        f"({_absent(v('enrollment_count'))} or (json_type({v('enrollment_count')}) in ('BIGINT', 'UBIGINT')"
-        f" and try_cast({v('enrollment_count')} ->> '$' as bigint) >= 0))",
-        *(_list_ok(v(f)) for f in LISTS if f != "lead_sponsor"),
-        f"({_absent(v('lead_sponsor'))} or (json_type({v('lead_sponsor')}) = 'OBJECT'"
-        f" and {_required_text_ok(v('lead_sponsor') + ' -> ' + repr('$.name'))}"
-        f" and {_optional_text_ok(v('lead_sponsor') + ' -> ' + repr('$.class'))}))",
-        # phases: a list of strings (possibly empty strings)
-        f"({_absent(v('phases'))} or (json_type({v('phases')}) = 'ARRAY' and list_bool_and("
-        f"list_transform(json_extract({v('phases')}, '$[*]'), lambda p: json_type(p) = 'VARCHAR')) is not false))",
+        "is_one_study",
+        _pattern_ok(f("nct_id"), NCT_ID, True),
+        _pattern_ok(f("last_update_post_date"), FULL_DATE, True),
+        *(_required_text_ok(f(name)) for name in REQUIRED_TEXT),
+        *(_pattern_ok(f(name), PARTIAL_DATE, False) for name in PARTIAL_DATES),
+        *(_optional_text_ok(f(name)) for name in OPTIONAL_TEXT),
+        *(f"({_absent(f(name))} or {f(name).type} = 'BOOLEAN')" for name in BOOLEANS),
+        f"({_absent(f('enrollment_count'))} or ({f('enrollment_count').type} in ('BIGINT', 'UBIGINT')"
+        f" and try_cast({f('enrollment_count').text} as bigint) >= 0))",
+        *(f"({_absent(f(name))} or {f(name).type} = 'ARRAY')" for name in LISTS if name != "lead_sponsor"),
+        f"({_absent(f('lead_sponsor'))} or ({f('lead_sponsor').type} = 'OBJECT'"
+        f" and {_required_text_ok(lead_name)} and {_optional_text_ok(lead_class)}))",
+        # phases: a list of strings (empty strings allowed)
+        f"({_absent(phases)} or ({phases.type} = 'ARRAY' and list_bool_and("
+        f"list_transform(json_type({phases.text}, '$[*]'), lambda p: p = 'VARCHAR')) is not false))",
     ]
 
 
 def _parent_sql() -> str:
-    v = _slot
+    f = _field
     columns = []
     checks = _parent_checks()
-    for field in SCALARS:
-        slot = v(field)
-        if field == "phases":
+    for name in SCALARS:
+        ref = f(name)
+        if name == "phases":
             continue
-        if field == "enrollment_count":
-            columns.append(f"try_cast({slot} ->> '$' as bigint) as {field}")
-        elif field in BOOLEANS:
-            columns.append(f"try_cast({slot} ->> '$' as boolean) as {field}")
-        elif field in ("nct_id", "last_update_post_date", *PARTIAL_DATES):
-            columns.append(f"({slot} ->> '$') as {field}")
+        if name == "enrollment_count":
+            columns.append(f"try_cast({ref.text} as bigint) as {name}")
+        elif name in BOOLEANS:
+            columns.append(f"try_cast({ref.text} as boolean) as {name}")
+        elif name in ("nct_id", "last_update_post_date", *PARTIAL_DATES):
+            columns.append(f"{ref.text} as {name}")
         else:
-            columns.append(f"{_text(slot)} as {field}")
-    phases = (
-        f"nullif(array_to_string(list_transform(json_extract({v('phases')}, '$[*]'),"
-        f" lambda p: trim(p ->> '$', {WS_SQL})), '|'), '')"
+            columns.append(f"{_trimmed(ref)} as {name}")
+    phases = f("phases")
+    phases_sql = (
+        f"case when {phases.type} = 'ARRAY' then nullif(array_to_string(list_transform("
+        f"json_extract_string({phases.text}, '$[*]'), lambda p: trim(p, {WS_SQL})), '|'), '') end"
     )
-    lists = ", ".join(f"{v(f)} as {f}" for f in LISTS)
-    # The extracted values are materialised first: as a subquery, DuckDB would re-run the
-    # JSON extraction over the whole document for every one of the ~100 references to v[i].
+    lists = ", ".join(f"{_list(name)} as {name}" for name in LISTS)
+    scalar_paths = ["$." + FIELD_PATHS[name] for name in SCALARS]
+    list_paths = ["$." + LIST_PATHS[name] for name in LISTS]
+    # Each document is parsed a handful of times in all: types of every field, their text, and
+    # the list fields as JSON, each as one call over a list of paths. They are materialised
+    # before use: DuckDB would otherwise evaluate them again for each of ~100 references.
     return f"""
         create or replace temp table extracted as
-        select doc_id, location, doc, json_extract(doc, {PATHS!r}) as v
+        select doc_id, location,
+            json_type(doc) = 'OBJECT' and json_type(doc, '$.studies') is null as is_one_study,
+            json_type(doc, {PATHS!r}) as t,
+            json_extract_string(doc, {scalar_paths!r}) as s,
+            json_extract(doc, {list_paths!r}) as l
         from batch
         where json_valid(doc);
 
@@ -145,8 +168,7 @@ def _parent_sql() -> str:
         select
             doc_id, location,
             {', '.join(columns)},
-            case when json_type({v('phases')}) = 'ARRAY' and json_array_length({v('phases')}) > 0
-                then {phases} end as phases,
+            {phases_sql} as phases,
             {lists},
             ({' and '.join(checks)}) as is_ok
         from extracted
@@ -217,23 +239,33 @@ def _child_sql(child: ChildTable) -> str:
             f" from parents where is_ok)"
         )
         offset = f"{offset} + {length}"
+    constant_names = "".join(f"{name}, " for name in child.parts[0][1])
     if child.scalar_column:
-        columns = f"{_text('e')} as {child.scalar_column}"
-        check = _required_text_ok("e")
+        keys = ["$"]
+        value = Ref("et[1]", "es[1]")
+        columns = f"{_trimmed(value)} as {child.scalar_column}"
+        check = _required_text_ok(value)
     else:
-        columns = ", ".join(f"{_text(f'e -> {key!r}')} as {column}" for column, (key, _) in child.fields.items())
+        keys = ["$." + key for key, _ in child.fields.values()]
+        refs = [Ref(f"et[{i}]", f"es[{i}]") for i in range(1, len(keys) + 1)]
+        columns = ", ".join(f"{_trimmed(ref)} as {column}" for column, ref in zip(child.fields, refs, strict=True))
         check = " and ".join(
             ["json_type(e) = 'OBJECT'"]
             + [
-                (_required_text_ok if required else _optional_text_ok)(f"(e -> {'$.' + key!r})")
-                for key, required in child.fields.values()
+                (_required_text_ok if required else _optional_text_ok)(ref)
+                for (_, required), ref in zip(child.fields.values(), refs, strict=True)
             ]
         )
-    constant_names = "".join(f"{name}, " for name in child.parts[0][1])
+    # Elements with their fields' types and text (one parse each), materialised, then checked.
     return f"""
+        create or replace temp table elements_{child.name} as
+        select doc_id, nct_id, {constant_names}_dlt_list_idx, e,
+            json_type(e, {keys!r}) as et, json_extract_string(e, {keys!r}) as es
+        from ({' union all '.join(selects)}) as elements;
+
         create or replace temp table child_{child.name} as
         select doc_id, nct_id, {constant_names}_dlt_list_idx, {columns}, ({check}) as is_ok
-        from ({' union all '.join(selects)}) as elements
+        from elements_{child.name}
     """
 
 

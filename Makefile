@@ -9,7 +9,7 @@ TEST_DIR ?= warehouse/test
 TEST_ENV := CTW_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb CTW_PIPELINES_DIR=$(TEST_DIR)/dlt_pipelines \
 	CTW_DUCKDB_TEMP_DIRECTORY=$(TEST_DIR)/tmp
 
-.PHONY: help install install-dev run extract build kpis test pytest dbt-test lint docs clean
+.PHONY: help install install-dev run extract build kpis test pytest dbt-test lint docs clean bench
 
 help:
 	@echo "make run    - install, extract every source's bundled data, dbt build, print figures"
@@ -17,6 +17,7 @@ help:
 	@echo "make build  - dbt build on the existing warehouse"
 	@echo "make lint   - sqlfluff lint and ruff"
 	@echo "make docs   - build the static dbt docs site (target/static_index.html)"
+	@echo "make bench  - generate BENCH_N studies and time extract, dbt build, increment, queries"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +63,12 @@ lint: install-dev
 
 docs: install
 	$(BIN)/ctw docs
+
+# Benchmark (docs/performance.md): BENCH_N studies, default about a minute on a laptop.
+BENCH_N ?= 5000
+
+bench: install-dev
+	BENCH_N=$(BENCH_N) $(BIN)/python -m benchmarks.bench --n $(BENCH_N)
 
 clean:
 	rm -rf target logs warehouse dbt_packages

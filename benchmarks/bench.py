@@ -131,12 +131,16 @@ print("RESULT " + json.dumps(out))
 def _result(step: dict[str, Any]) -> dict[str, Any]:
     for line in step["output"].splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
+            return json.loads(line[len("RESULT ") :])
     raise RuntimeError("step printed no RESULT line:\n" + step["output"][-2000:])
 
 
 def machine() -> dict[str, Any]:
-    info: dict[str, Any] = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
     try:
         pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         info["ram_gb"] = round(pages / 1024**3, 1)
@@ -146,8 +150,7 @@ def machine() -> dict[str, Any]:
     return info
 
 
-def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: bool = False,
-          log=print) -> dict[str, Any]:
+def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: bool = False, log=print) -> dict[str, Any]:
     """Generate (if needed) and run every step; returns the figures."""
     from benchmarks.generate import generate
 
@@ -159,7 +162,9 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
         generate(data, n, seed)
         results["generate_seconds"] = round(time.perf_counter() - started, 2)
     results["data"] = json.loads(manifest.read_text())
-    results["data"]["ctgov_ndjson_mb"] = round(sum(p.stat().st_size for p in (data / "ctgov").glob("*.ndjson")) / 1e6, 1)
+    results["data"]["ctgov_ndjson_mb"] = round(
+        sum(p.stat().st_size for p in (data / "ctgov").glob("*.ndjson")) / 1e6, 1
+    )
 
     warehouse = work / f"warehouse-{n}"
     subprocess.run(["rm", "-rf", str(warehouse)], check=True)
@@ -179,8 +184,11 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
     floor = run_step("floor", _python(FLOOR_CODE) + [str(data), str(warehouse / "floor.duckdb")], env)
     formats = _result(floor)
     (warehouse / "floor.duckdb").unlink(missing_ok=True)
-    results["floor"] = {"seconds": formats["ctgov_read_json"]["seconds"], "peak_rss_mb": floor["peak_rss_mb"],
-                        "rows": formats["ctgov_read_json"]["rows"]}
+    results["floor"] = {
+        "seconds": formats["ctgov_read_json"]["seconds"],
+        "peak_rss_mb": floor["peak_rss_mb"],
+        "rows": formats["ctgov_read_json"]["rows"],
+    }
     results["other_formats_read"] = {k: v for k, v in formats.items() if k != "ctgov_read_json"}
 
     log("(b) extract: ctgov bulk pipeline into a fresh warehouse ...")
@@ -194,16 +202,20 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
 
     log("(d) increment: 0.25% of studies changed, extract + build ...")
     step = run_step("increment_extract", extract + [str(data / "ctgov_increment")], env)
-    increment = {"extract_seconds": step["seconds"], "extract_peak_rss_mb": step["peak_rss_mb"],
-                 "summary": step["output"].strip().splitlines()[-1] if step["output"].strip() else ""}
+    increment = {
+        "extract_seconds": step["seconds"],
+        "extract_peak_rss_mb": step["peak_rss_mb"],
+        "summary": step["output"].strip().splitlines()[-1] if step["output"].strip() else "",
+    }
     step = run_step("increment_build", build, env)
     increment.update({"build_seconds": step["seconds"], "build_peak_rss_mb": step["peak_rss_mb"]})
     increment["seconds"] = round(increment["extract_seconds"] + increment["build_seconds"], 2)
     results["increment"] = increment
 
     log(f"(e) queries: {len(QUERIES)} KPI and search queries x {repeats} ...")
-    step = run_step("queries", _python(QUERY_CODE) + [str(warehouse / "warehouse.duckdb"), str(repeats),
-                                                       json.dumps(QUERIES)], env)
+    step = run_step(
+        "queries", _python(QUERY_CODE) + [str(warehouse / "warehouse.duckdb"), str(repeats), json.dumps(QUERIES)], env
+    )
     per_query = _result(step)
     results["queries"] = {
         "per_query": per_query,
@@ -215,8 +227,12 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
     results["full_extract_build_seconds"] = round(full, 2)
     results["ratio_to_floor"] = round(full / max(results["floor"]["seconds"], 0.01), 1)
     results["peak_rss_mb_max"] = max(
-        results["floor"]["peak_rss_mb"], results["extract"]["peak_rss_mb"], results["build"]["peak_rss_mb"],
-        increment["extract_peak_rss_mb"], increment["build_peak_rss_mb"], results["queries"]["peak_rss_mb"],
+        results["floor"]["peak_rss_mb"],
+        results["extract"]["peak_rss_mb"],
+        results["build"]["peak_rss_mb"],
+        increment["extract_peak_rss_mb"],
+        increment["build_peak_rss_mb"],
+        results["queries"]["peak_rss_mb"],
     )
     results["machine_after"] = machine()
     return results
@@ -237,9 +253,14 @@ def describe(results: dict[str, Any]) -> str:
         f"build {i['build_seconds']:.2f} s; peak {max(i['extract_peak_rss_mb'], i['build_peak_rss_mb']):.1f} MB)",
         f"(e) queries                   worst p50 {q['worst_p50_ms']:.1f} ms, worst p95 {q['worst_p95_ms']:.1f} ms",
     ]
-    lines += [f"      {name:24s} p50 {v['p50_ms']:8.2f} ms   p95 {v['p95_ms']:8.2f} ms" for name, v in q["per_query"].items()]
+    lines += [
+        f"      {name:24s} p50 {v['p50_ms']:8.2f} ms   p95 {v['p95_ms']:8.2f} ms" for name, v in q["per_query"].items()
+    ]
     lines.append("    other formats read by DuckDB (not yet extracted by a source):")
-    lines += [f"      {name:30s} {v['rows']:>10} rows {v['seconds']:8.2f} s" for name, v in results["other_formats_read"].items()]
+    lines += [
+        f"      {name:30s} {v['rows']:>10} rows {v['seconds']:8.2f} s"
+        for name, v in results["other_formats_read"].items()
+    ]
     lines.append(f"peak memory of any step: {results['peak_rss_mb_max']:.1f} MB")
     return "\n".join(lines)
 

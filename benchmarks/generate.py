@@ -50,35 +50,99 @@ INVALID_SHARE = 0.005
 
 # (value, weight) pairs: rough shares of the registry.
 STATUSES = [
-    ("COMPLETED", 52), ("UNKNOWN", 13), ("RECRUITING", 12), ("TERMINATED", 6),
-    ("ACTIVE_NOT_RECRUITING", 5), ("NOT_YET_RECRUITING", 4), ("WITHDRAWN", 3),
-    ("ENROLLING_BY_INVITATION", 1.5), ("SUSPENDED", 0.5), ("AVAILABLE", 0.3),
-    ("NO_LONGER_AVAILABLE", 0.3), ("APPROVED_FOR_MARKETING", 0.1),
+    ("COMPLETED", 52),
+    ("UNKNOWN", 13),
+    ("RECRUITING", 12),
+    ("TERMINATED", 6),
+    ("ACTIVE_NOT_RECRUITING", 5),
+    ("NOT_YET_RECRUITING", 4),
+    ("WITHDRAWN", 3),
+    ("ENROLLING_BY_INVITATION", 1.5),
+    ("SUSPENDED", 0.5),
+    ("AVAILABLE", 0.3),
+    ("NO_LONGER_AVAILABLE", 0.3),
+    ("APPROVED_FOR_MARKETING", 0.1),
 ]
 STUDY_TYPES = [("INTERVENTIONAL", 77), ("OBSERVATIONAL", 22), ("EXPANDED_ACCESS", 1)]
 PHASES = [
-    (["NA"], 35), (["PHASE2"], 18), (["PHASE1"], 12), (["PHASE3"], 10), (["PHASE4"], 10),
-    (["PHASE1", "PHASE2"], 4), (["PHASE2", "PHASE3"], 2), (["EARLY_PHASE1"], 2), (None, 7),
+    (["NA"], 35),
+    (["PHASE2"], 18),
+    (["PHASE1"], 12),
+    (["PHASE3"], 10),
+    (["PHASE4"], 10),
+    (["PHASE1", "PHASE2"], 4),
+    (["PHASE2", "PHASE3"], 2),
+    (["EARLY_PHASE1"], 2),
+    (None, 7),
 ]
 SPONSOR_CLASSES = [("OTHER", 60), ("INDUSTRY", 30), ("NIH", 3), ("OTHER_GOV", 4), ("NETWORK", 2), ("FED", 1)]
 INTERVENTION_TYPES = [
-    ("DRUG", 45), ("OTHER", 14), ("DEVICE", 10), ("BEHAVIORAL", 10), ("PROCEDURE", 8),
-    ("BIOLOGICAL", 7), ("DIETARY_SUPPLEMENT", 4), ("RADIATION", 1), ("DIAGNOSTIC_TEST", 1),
+    ("DRUG", 45),
+    ("OTHER", 14),
+    ("DEVICE", 10),
+    ("BEHAVIORAL", 10),
+    ("PROCEDURE", 8),
+    ("BIOLOGICAL", 7),
+    ("DIETARY_SUPPLEMENT", 4),
+    ("RADIATION", 1),
+    ("DIAGNOSTIC_TEST", 1),
 ]
 SITE_STATUSES = [(None, 70), ("RECRUITING", 15), ("COMPLETED", 8), ("NOT_YET_RECRUITING", 5), ("WITHDRAWN", 2)]
 # Country spellings as registries write them: the warehouse maps aliases to ISO codes.
 COUNTRIES = [
-    ("United States", 38), ("China", 9), ("France", 5), ("Canada", 4), ("United Kingdom", 4),
-    ("Germany", 4), ("Spain", 3), ("Italy", 3), ("Egypt", 3), ("Korea, Republic of", 3),
-    ("Turkey", 2), ("Türkiye", 1), ("Japan", 2), ("Brazil", 2), ("Netherlands", 2), ("Denmark", 2),
-    ("Belgium", 2), ("Australia", 2), ("Israel", 1), ("India", 1), ("Iran, Islamic Republic of", 1),
-    ("Poland", 1), ("Switzerland", 1), ("Sweden", 1), ("Taiwan", 1), ("Mexico", 1), ("USA", 0.3),
-    ("UK", 0.2), ("Russian Federation", 1), ("South Africa", 0.5),
+    ("United States", 38),
+    ("China", 9),
+    ("France", 5),
+    ("Canada", 4),
+    ("United Kingdom", 4),
+    ("Germany", 4),
+    ("Spain", 3),
+    ("Italy", 3),
+    ("Egypt", 3),
+    ("Korea, Republic of", 3),
+    ("Turkey", 2),
+    ("Türkiye", 1),
+    ("Japan", 2),
+    ("Brazil", 2),
+    ("Netherlands", 2),
+    ("Denmark", 2),
+    ("Belgium", 2),
+    ("Australia", 2),
+    ("Israel", 1),
+    ("India", 1),
+    ("Iran, Islamic Republic of", 1),
+    ("Poland", 1),
+    ("Switzerland", 1),
+    ("Sweden", 1),
+    ("Taiwan", 1),
+    ("Mexico", 1),
+    ("USA", 0.3),
+    ("UK", 0.2),
+    ("Russian Federation", 1),
+    ("South Africa", 0.5),
 ]
-AGES = [("18 Years", 60), ("12 Years", 3), ("6 Months", 2), ("2 Years", 2), ("65 Years", 3), ("21 Years", 3),
-        ("28 Days", 1), ("40 Years", 2), (None, 24)]
-MAX_AGES = [(None, 55), ("65 Years", 10), ("75 Years", 8), ("80 Years", 6), ("17 Years", 5), ("99 Years", 4),
-            ("50 Years", 5), ("12 Months", 1), ("100 Years", 6)]
+AGES = [
+    ("18 Years", 60),
+    ("12 Years", 3),
+    ("6 Months", 2),
+    ("2 Years", 2),
+    ("65 Years", 3),
+    ("21 Years", 3),
+    ("28 Days", 1),
+    ("40 Years", 2),
+    (None, 24),
+]
+MAX_AGES = [
+    (None, 55),
+    ("65 Years", 10),
+    ("75 Years", 8),
+    ("80 Years", 6),
+    ("17 Years", 5),
+    ("99 Years", 4),
+    ("50 Years", 5),
+    ("12 Months", 1),
+    ("100 Years", 6),
+]
 SECONDARY_ID_TYPES = [("OTHER", 40), ("OTHER_GRANT", 20), ("NIH", 15), ("EUDRACT_NUMBER", 15), ("REGISTRY", 10)]
 INVALID_KINDS = ["bad_nct_id", "no_title", "negative_enrollment", "bad_date", "stub", "empty_intervention"]
 
@@ -98,18 +162,41 @@ DISEASE_WORDS = (
 ).split()
 FIRST_NAMES = "Anna Ben Chen David Elena Farid Grace Hiro Ines Jonas Kofi Lea Maria Nadia Omar Pia Raj Sara".split()
 CITIES = [
-    ("Boston", "Massachusetts"), ("Houston", "Texas"), ("New York", "New York"), ("Paris", None),
-    ("Beijing", "Beijing"), ("Shanghai", None), ("Toronto", "Ontario"), ("London", None), ("Berlin", None),
-    ("Madrid", None), ("Milan", None), ("Cairo", None), ("Seoul", None), ("Istanbul", None),
-    ("Tokyo", None), ("São Paulo", "SP"), ("Amsterdam", None), ("Copenhagen", None), ("Charleston", "South Carolina"),
-    ("Rochester", "Minnesota"), ("Los Angeles", "California"), ("Chicago", "Illinois"), ("Lyon", None),
+    ("Boston", "Massachusetts"),
+    ("Houston", "Texas"),
+    ("New York", "New York"),
+    ("Paris", None),
+    ("Beijing", "Beijing"),
+    ("Shanghai", None),
+    ("Toronto", "Ontario"),
+    ("London", None),
+    ("Berlin", None),
+    ("Madrid", None),
+    ("Milan", None),
+    ("Cairo", None),
+    ("Seoul", None),
+    ("Istanbul", None),
+    ("Tokyo", None),
+    ("São Paulo", "SP"),
+    ("Amsterdam", None),
+    ("Copenhagen", None),
+    ("Charleston", "South Carolina"),
+    ("Rochester", "Minnesota"),
+    ("Los Angeles", "California"),
+    ("Chicago", "Illinois"),
+    ("Lyon", None),
 ]
 
 
 def _template_vocabulary() -> dict[str, list[str]]:
     """Names that occur in the bundled real records, to mix with the synthetic ones."""
-    vocab: dict[str, list[str]] = {"conditions": [], "interventions": [], "sponsors": [], "facilities": [],
-                                   "measures": []}
+    vocab: dict[str, list[str]] = {
+        "conditions": [],
+        "interventions": [],
+        "sponsors": [],
+        "facilities": [],
+        "measures": [],
+    }
     for path in sorted(TEMPLATE_DIR.glob("*.json")):
         section = json.loads(path.read_text(encoding="utf-8")).get("protocolSection", {})
         vocab["conditions"] += section.get("conditionsModule", {}).get("conditions", [])
@@ -120,12 +207,11 @@ def _template_vocabulary() -> dict[str, list[str]]:
         if lead.get("name"):
             vocab["sponsors"].append(lead["name"])
         vocab["facilities"] += [
-            loc["facility"] for loc in section.get("contactsLocationsModule", {}).get("locations", [])[:20]
+            loc["facility"]
+            for loc in section.get("contactsLocationsModule", {}).get("locations", [])[:20]
             if loc.get("facility")
         ]
-        vocab["measures"] += [
-            o["measure"][:120] for o in section.get("outcomesModule", {}).get("primaryOutcomes", [])
-        ]
+        vocab["measures"] += [o["measure"][:120] for o in section.get("outcomesModule", {}).get("primaryOutcomes", [])]
     return {key: sorted(set(values)) for key, values in vocab.items()}
 
 
@@ -137,14 +223,27 @@ class Vocabulary:
         synthetic_conditions = [f"{o.title()} {d}" for o in ORGAN_WORDS for d in DISEASE_WORDS[:6]] + DISEASE_WORDS
         self.conditions = real["conditions"] + synthetic_conditions + [f"Rare Disease Type {i}" for i in range(3000)]
         self.interventions = real["interventions"] + [f"Compound-{i:05d}" for i in range(20000)]
-        self.sponsors = real["sponsors"] + [
-            f"{city} {kind}" for city, _ in CITIES
-            for kind in ("University Hospital", "Medical Center", "Cancer Institute", "Pharma Ltd", "Research Network")
-        ] + [f"Sponsor {i:05d} Inc." for i in range(15000)]
+        self.sponsors = (
+            real["sponsors"]
+            + [
+                f"{city} {kind}"
+                for city, _ in CITIES
+                for kind in (
+                    "University Hospital",
+                    "Medical Center",
+                    "Cancer Institute",
+                    "Pharma Ltd",
+                    "Research Network",
+                )
+            ]
+            + [f"Sponsor {i:05d} Inc." for i in range(15000)]
+        )
         self.facilities = real["facilities"] + [f"{city} Site {i}" for city, _ in CITIES for i in range(400)]
-        self.measures = real["measures"] + [
-            f"Change from baseline in {w} score" for w in WORDS
-        ] + [f"Number of participants with {w} events" for w in WORDS]
+        self.measures = (
+            real["measures"]
+            + [f"Change from baseline in {w} score" for w in WORDS]
+            + [f"Number of participants with {w} events" for w in WORDS]
+        )
 
     @staticmethod
     def pick(rng: random.Random, values: list[str], skew: float = 3.0) -> str:
@@ -173,7 +272,7 @@ def _text(rng: random.Random, low: int, high: int) -> str:
     length = int(low + (high - low) * rng.random() ** 2)
     start = _CORPUS.find(" ", rng.randrange(len(_CORPUS) - length - 20)) + 1
     end = _CORPUS.find(" ", start + length)
-    return _CORPUS[start:end if end > 0 else None].capitalize()
+    return _CORPUS[start : end if end > 0 else None].capitalize()
 
 
 def _date(rng: random.Random, day: date, partial_share: float) -> str:
@@ -224,7 +323,9 @@ def make_study(index: int, seed: int, vocab: Vocabulary) -> tuple[dict[str, Any]
     if rng.random() < 0.02:
         lead = f"  {lead} "  # stray whitespace, as some submitters type it
 
-    conditions = [Vocabulary.pick(rng, vocab.conditions) for _ in range(_count(rng, [((1, 1), 60), ((2, 3), 30), ((4, 8), 10)]))]
+    conditions = [
+        Vocabulary.pick(rng, vocab.conditions) for _ in range(_count(rng, [((1, 1), 60), ((2, 3), 30), ((4, 8), 10)]))
+    ]
     if rng.random() < 0.05:
         conditions.append(conditions[0].lower())  # the same condition spelled twice
     n_sites = _count(rng, [((0, 0), 12), ((1, 1), 58), ((2, 10), 21), ((11, 50), 7), ((51, 250), 2)])
@@ -247,17 +348,22 @@ def make_study(index: int, seed: int, vocab: Vocabulary) -> tuple[dict[str, Any]
     if study_type != "OBSERVATIONAL" or rng.random() < 0.4:
         for _ in range(_count(rng, [((1, 1), 45), ((2, 2), 35), ((3, 6), 20)])):
             kind = _weighted(rng, INTERVENTION_TYPES)
-            interventions.append({
-                "type": kind,
-                "name": Vocabulary.pick(rng, vocab.interventions, 2.0),
-                "description": _text(rng, 20, 200),
-                "armGroupLabels": [f"Arm {rng.randint(1, 3)}"],
-            })
+            interventions.append(
+                {
+                    "type": kind,
+                    "name": Vocabulary.pick(rng, vocab.interventions, 2.0),
+                    "description": _text(rng, 20, 200),
+                    "armGroupLabels": [f"Arm {rng.randint(1, 3)}"],
+                }
+            )
 
     def outcomes(low: int, high: int) -> list[dict[str, str]]:
         return [
-            {"measure": Vocabulary.pick(rng, vocab.measures, 1.5), "description": _text(rng, 0, 250),
-             "timeFrame": f"{rng.randint(1, 104)} weeks"}
+            {
+                "measure": Vocabulary.pick(rng, vocab.measures, 1.5),
+                "description": _text(rng, 0, 250),
+                "timeFrame": f"{rng.randint(1, 104)} weeks",
+            }
             for _ in range(rng.randint(low, high))
         ]
 
@@ -308,23 +414,30 @@ def make_study(index: int, seed: int, vocab: Vocabulary) -> tuple[dict[str, Any]
         identification["acronym"] = "".join(rng.choice("ABCDEFGHIKLMNOPRSTUVW") for _ in range(rng.randint(3, 7)))
     if rng.random() < 0.3:
         identification["secondaryIdInfos"] = [
-            {"id": f"{rng.randint(2000, 2026)}-{rng.randint(100000, 999999)}", "type": _weighted(rng, SECONDARY_ID_TYPES)}
+            {
+                "id": f"{rng.randint(2000, 2026)}-{rng.randint(100000, 999999)}",
+                "type": _weighted(rng, SECONDARY_ID_TYPES),
+            }
             for _ in range(rng.randint(1, 3))
         ]
     collaborators = [
         {"name": Vocabulary.pick(rng, vocab.sponsors, 2.0), "class": _weighted(rng, SPONSOR_CLASSES)}
         for _ in range(_count(rng, [((0, 0), 65), ((1, 1), 22), ((2, 5), 13)]))
     ]
-    sponsor_module: dict[str, Any] = {"responsibleParty": {"type": "SPONSOR"},
-                                      "leadSponsor": {"name": lead, "class": lead_class}}
+    sponsor_module: dict[str, Any] = {
+        "responsibleParty": {"type": "SPONSOR"},
+        "leadSponsor": {"name": lead, "class": lead_class},
+    }
     if collaborators:
         sponsor_module["collaborators"] = collaborators
-    keywords = [WORDS[rng.randrange(len(WORDS))] for _ in range(_count(rng, [((0, 0), 40), ((1, 5), 50), ((6, 12), 10)]))]
+    keywords = [
+        WORDS[rng.randrange(len(WORDS))] for _ in range(_count(rng, [((0, 0), 40), ((1, 5), 50), ((6, 12), 10)]))
+    ]
     conditions_module: dict[str, Any] = {"conditions": conditions}
     if keywords:
         conditions_module["keywords"] = keywords
     outcomes_module: dict[str, Any] = {"primaryOutcomes": outcomes(1, 3)}
-    if (secondary := outcomes(0, 6)):
+    if secondary := outcomes(0, 6):
         outcomes_module["secondaryOutcomes"] = secondary
     protocol: dict[str, Any] = {
         "identificationModule": identification,
@@ -345,7 +458,9 @@ def make_study(index: int, seed: int, vocab: Vocabulary) -> tuple[dict[str, Any]
         "protocolSection": protocol,
         "derivedSection": {
             "miscInfoModule": {"versionHolder": (last_update + timedelta(days=rng.randint(0, 30))).isoformat()},
-            "conditionBrowseModule": {"meshes": [{"id": f"D{rng.randint(1, 99999):06d}", "term": c} for c in conditions[:2]]},
+            "conditionBrowseModule": {
+                "meshes": [{"id": f"D{rng.randint(1, 99999):06d}", "term": c} for c in conditions[:2]]
+            },
         },
         "hasResults": status == "COMPLETED" and rng.random() < 0.3,
     }
@@ -469,10 +584,22 @@ def write_ictrp(out: Path, n: int, seed: int, shard_size: int = SHARD_SIZE) -> d
     return {"ictrp_trials": n}
 
 
-VITALS = [("heart_rate", "bpm", 55, 110), ("systolic_bp", "mmHg", 95, 170), ("diastolic_bp", "mmHg", 55, 100),
-          ("temperature", "C", 35.8, 39.5), ("spo2", "%", 88, 100), ("weight", "kg", 45, 130)]
-LABS = [("glucose", "mg/dL", "70-99", 60, 250), ("hba1c", "%", "4.0-5.6", 4.2, 11), ("creatinine", "mg/dL", "0.6-1.2", 0.4, 3),
-        ("alt", "U/L", "7-56", 5, 200), ("hemoglobin", "g/dL", "12-17.5", 8, 18), ("ldl", "mg/dL", "<100", 40, 220)]
+VITALS = [
+    ("heart_rate", "bpm", 55, 110),
+    ("systolic_bp", "mmHg", 95, 170),
+    ("diastolic_bp", "mmHg", 55, 100),
+    ("temperature", "C", 35.8, 39.5),
+    ("spo2", "%", 88, 100),
+    ("weight", "kg", 45, 130),
+]
+LABS = [
+    ("glucose", "mg/dL", "70-99", 60, 250),
+    ("hba1c", "%", "4.0-5.6", 4.2, 11),
+    ("creatinine", "mg/dL", "0.6-1.2", 0.4, 3),
+    ("alt", "U/L", "7-56", 5, 200),
+    ("hemoglobin", "g/dL", "12-17.5", 8, 18),
+    ("ldl", "mg/dL", "<100", 40, 220),
+]
 
 
 def write_hospital(out: Path, rows: int, seed: int) -> dict[str, int]:
@@ -480,7 +607,11 @@ def write_hospital(out: Path, rows: int, seed: int) -> dict[str, int]:
     counts = {}
     for name, header, kinds in (
         ("vitals", ["hospital_id", "measurement_date", "patient_id", "vital_type", "value", "unit"], VITALS),
-        ("labs", ["hospital_id", "test_date", "patient_id", "test_type", "result_value", "reference_range", "unit"], LABS),
+        (
+            "labs",
+            ["hospital_id", "test_date", "patient_id", "test_type", "result_value", "reference_range", "unit"],
+            LABS,
+        ),
     ):
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
@@ -513,36 +644,96 @@ def write_omop(out: Path, persons: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed * 53)
     load_dt = "2026-11-14"
     visits = conditions = 0
-    with (folder / "person.csv").open("w", newline="", encoding="utf-8") as p, \
-            (folder / "visit_occurrence.csv").open("w", newline="", encoding="utf-8") as v, \
-            (folder / "condition_occurrence.csv").open("w", newline="", encoding="utf-8") as c:
+    with (
+        (folder / "person.csv").open("w", newline="", encoding="utf-8") as p,
+        (folder / "visit_occurrence.csv").open("w", newline="", encoding="utf-8") as v,
+        (folder / "condition_occurrence.csv").open("w", newline="", encoding="utf-8") as c,
+    ):
         person_w, visit_w, condition_w = csv.writer(p), csv.writer(v), csv.writer(c)
-        person_w.writerow(["person_id", "gender_concept_id", "year_of_birth", "month_of_birth", "race_concept_id",
-                           "ethnicity_concept_id", "person_source_value", "load_dt"])
-        visit_w.writerow(["visit_occurrence_id", "person_id", "visit_concept_id", "visit_start_date", "visit_end_date",
-                          "visit_type_concept_id", "care_site_id", "load_dt"])
-        condition_w.writerow(["condition_occurrence_id", "person_id", "condition_concept_id", "condition_start_date",
-                              "condition_type_concept_id", "visit_occurrence_id", "condition_source_value", "load_dt"])
+        person_w.writerow(
+            [
+                "person_id",
+                "gender_concept_id",
+                "year_of_birth",
+                "month_of_birth",
+                "race_concept_id",
+                "ethnicity_concept_id",
+                "person_source_value",
+                "load_dt",
+            ]
+        )
+        visit_w.writerow(
+            [
+                "visit_occurrence_id",
+                "person_id",
+                "visit_concept_id",
+                "visit_start_date",
+                "visit_end_date",
+                "visit_type_concept_id",
+                "care_site_id",
+                "load_dt",
+            ]
+        )
+        condition_w.writerow(
+            [
+                "condition_occurrence_id",
+                "person_id",
+                "condition_concept_id",
+                "condition_start_date",
+                "condition_type_concept_id",
+                "visit_occurrence_id",
+                "condition_source_value",
+                "load_dt",
+            ]
+        )
         for person_id in range(1, persons + 1):
-            person_w.writerow([person_id, rng.choice([8507, 8532]), rng.randint(1930, 2020), rng.randint(1, 12),
-                               rng.choice([8527, 8516, 8515, 0]), rng.choice([38003563, 38003564]),
-                               f"src-{person_id:08d}", load_dt])
+            person_w.writerow(
+                [
+                    person_id,
+                    rng.choice([8507, 8532]),
+                    rng.randint(1930, 2020),
+                    rng.randint(1, 12),
+                    rng.choice([8527, 8516, 8515, 0]),
+                    rng.choice([38003563, 38003564]),
+                    f"src-{person_id:08d}",
+                    load_dt,
+                ]
+            )
             for _ in range(_count(rng, [((1, 3), 60), ((4, 10), 35), ((11, 40), 5)])):
                 visits += 1
                 start = _day(rng, date(2015, 1, 1), date(2026, 11, 1))
-                visit_w.writerow([visits, person_id, rng.choice([9201, 9202, 9203]), start.isoformat(),
-                                  (start + timedelta(days=rng.randint(0, 10))).isoformat(), 44818517,
-                                  rng.randint(1, 200), load_dt])
+                visit_w.writerow(
+                    [
+                        visits,
+                        person_id,
+                        rng.choice([9201, 9202, 9203]),
+                        start.isoformat(),
+                        (start + timedelta(days=rng.randint(0, 10))).isoformat(),
+                        44818517,
+                        rng.randint(1, 200),
+                        load_dt,
+                    ]
+                )
                 for _ in range(rng.randint(0, 3)):
                     conditions += 1
-                    condition_w.writerow([conditions, person_id, rng.choice([201826, 320128, 4329847, 255573, 433736]),
-                                          start.isoformat(), 32020, visits, f"ICD10:{rng.choice('EIJKC')}{rng.randint(10, 99)}",
-                                          load_dt])
+                    condition_w.writerow(
+                        [
+                            conditions,
+                            person_id,
+                            rng.choice([201826, 320128, 4329847, 255573, 433736]),
+                            start.isoformat(),
+                            32020,
+                            visits,
+                            f"ICD10:{rng.choice('EIJKC')}{rng.randint(10, 99)}",
+                            load_dt,
+                        ]
+                    )
     return {"omop_persons": persons, "omop_visits": visits, "omop_conditions": conditions}
 
 
-def generate(out: Path, n: int, seed: int = 42, only: str | None = None, as_zip: bool = False,
-             shard_size: int = SHARD_SIZE) -> dict[str, int]:
+def generate(
+    out: Path, n: int, seed: int = 42, only: str | None = None, as_zip: bool = False, shard_size: int = SHARD_SIZE
+) -> dict[str, int]:
     """Write every data set for ``n`` studies; ``only='ctgov'`` skips the other sources."""
     out.mkdir(parents=True, exist_ok=True)
     counts = write_ctgov(out, n, seed, shard_size, as_zip)

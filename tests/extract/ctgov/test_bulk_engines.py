@@ -47,7 +47,9 @@ def messy_inputs(folder: Path) -> Path:
         variant("NCT90000002", lambda p: p["designModule"]["enrollmentInfo"].__setitem__("count", 42.0)),
         variant("NCT90000003", lambda p: p["eligibilityModule"].__setitem__("healthyVolunteers", "true")),
         # stray whitespace, stripped the same way by both paths
-        variant("NCT90000004", lambda p: p["conditionsModule"].__setitem__("conditions", ["  Asthma\t", "\u00a0COPD "])),
+        variant(
+            "NCT90000004", lambda p: p["conditionsModule"].__setitem__("conditions", ["  Asthma\t", "\u00a0COPD "])
+        ),
         variant("NCT90000005", put("identificationModule", "briefTitle", "\n  A title with spaces  \r\n")),
         # rejected: a wrong type, an empty list element, a bad date
         variant("NCT90000006", put("identificationModule", "acronym", 12)),

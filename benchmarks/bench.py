@@ -151,8 +151,13 @@ def machine() -> dict[str, Any]:
 
 
 def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: bool = False, log=print) -> dict[str, Any]:
-    """Generate (if needed) and run every step; returns the figures."""
+    """Generate (if needed) and run every step; returns the figures. The figures so far are
+    written to ``WORK/partial-N.json`` before each step, so a run cut short still tells."""
     from benchmarks.generate import generate
+
+    def step_log(message: str) -> None:
+        (work / f"partial-{n}.json").write_text(json.dumps(results, indent=2) + "\n")
+        log(message)
 
     data = work / f"data-{n}-{seed}"
     results: dict[str, Any] = {"n": n, "seed": seed, "machine_before": machine()}
@@ -180,7 +185,7 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
     extract = [sys.executable, "-m", "extract.sources.ctgov.ctgov_pipeline", "--no-progress", "--bulk"]
     build = [sys.executable, "-m", "extract.cli", "build"]
 
-    log(f"(a) floor: DuckDB reads {results['data']['ctgov_ndjson_mb']} MB of study NDJSON ...")
+    step_log(f"(a) floor: DuckDB reads {results['data']['ctgov_ndjson_mb']} MB of study NDJSON ...")
     floor = run_step("floor", _python(FLOOR_CODE) + [str(data), str(warehouse / "floor.duckdb")], env)
     formats = _result(floor)
     (warehouse / "floor.duckdb").unlink(missing_ok=True)
@@ -191,16 +196,16 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
     }
     results["other_formats_read"] = {k: v for k, v in formats.items() if k != "ctgov_read_json"}
 
-    log("(b) extract: ctgov bulk pipeline into a fresh warehouse ...")
+    step_log("(b) extract: ctgov bulk pipeline into a fresh warehouse ...")
     step = run_step("extract", extract + [str(data / "ctgov")], env)
     results["extract"] = {k: step[k] for k in ("seconds", "peak_rss_mb")}
     results["extract"]["summary"] = step["output"].strip().splitlines()[-1] if step["output"].strip() else ""
 
-    log("(c) build: dbt build ...")
+    step_log("(c) build: dbt build ...")
     step = run_step("build", build, env)
     results["build"] = {k: step[k] for k in ("seconds", "peak_rss_mb")}
 
-    log("(d) increment: 0.25% of studies changed, extract + build ...")
+    step_log("(d) increment: 0.25% of studies changed, extract + build ...")
     step = run_step("increment_extract", extract + [str(data / "ctgov_increment")], env)
     increment = {
         "extract_seconds": step["seconds"],
@@ -212,7 +217,7 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
     increment["seconds"] = round(increment["extract_seconds"] + increment["build_seconds"], 2)
     results["increment"] = increment
 
-    log(f"(e) queries: {len(QUERIES)} KPI and search queries x {repeats} ...")
+    step_log(f"(e) queries: {len(QUERIES)} KPI and search queries x {repeats} ...")
     step = run_step(
         "queries", _python(QUERY_CODE) + [str(warehouse / "warehouse.duckdb"), str(repeats), json.dumps(QUERIES)], env
     )

@@ -33,6 +33,8 @@ _WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 # As one literal (not chr() || ... per call): DuckDB does not fold that for every row.
 WS_SQL = "'" + _WHITESPACE + "'"
 
+PARSER_MEMORY_LIMIT = "1GB"
+
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 FULL_DATE = r"^\d{4}-\d{2}-\d{2}$"
 NCT_ID = r"^NCT\d{8}$"
@@ -292,8 +294,8 @@ class BulkParser:
         self.connection = duckdb.connect(":memory:")
         if threads:
             self.connection.execute(f"set threads = {int(threads)}")
-        if memory_limit:
-            self.connection.execute(f"set memory_limit = '{memory_limit}'")
+        # A batch needs a few hundred MB; without a limit DuckDB keeps up to 80% of RAM cached.
+        self.connection.execute(f"set memory_limit = '{memory_limit or PARSER_MEMORY_LIMIT}'")
         self.connection.execute("set preserve_insertion_order = false")
         self.connection.execute("set enable_progress_bar = false")
         self._parent_sql = _parent_sql()

@@ -12,4 +12,4 @@ DATASET_NAME = "raw_ctgov"
 # by record through the pydantic model (the API always does).
 DEFAULT_BULK_ENGINE = "duckdb"
 # Documents per DuckDB batch in the bulk fast path: memory is bounded by the batch, not by N.
-BULK_BATCH_SIZE = 20_000
+BULK_BATCH_SIZE = 10_000

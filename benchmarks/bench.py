@@ -81,51 +81,77 @@ def run_step(name: str, command: list[str], env: dict[str, str]) -> dict[str, An
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "output": output}
 
 
-def _python(code: str) -> list[str]:
-    return [sys.executable, "-c", code]
+OTHER_FORMATS = [
+    ("vitals_csv", "vitals/*.csv"),
+    ("labs_csv", "labs/*.csv"),
+    ("omop_person_csv", "omop/person.csv"),
+    ("omop_visit_occurrence_csv", "omop/visit_occurrence.csv"),
+    ("omop_condition_occurrence_csv", "omop/condition_occurrence.csv"),
+]
 
 
-FLOOR_CODE = """
-import duckdb, glob, json, sys, time, xml.etree.ElementTree as ET
-data, db = sys.argv[1], sys.argv[2]
-con = duckdb.connect(db)
-con.execute("set preserve_insertion_order = false")
-out = {}
-t = time.perf_counter()
-con.execute(f"create table studies as select * from read_json('{data}/ctgov/*.ndjson', format='newline_delimited', maximum_object_size=67108864)")
-out["ctgov_read_json"] = {"seconds": round(time.perf_counter() - t, 2), "rows": con.execute("select count(*) from studies").fetchone()[0]}
-for name, pattern in [("vitals_csv", "vitals/*.csv"), ("labs_csv", "labs/*.csv"), ("omop_person_csv", "omop/person.csv"),
-                      ("omop_visit_occurrence_csv", "omop/visit_occurrence.csv"), ("omop_condition_occurrence_csv", "omop/condition_occurrence.csv")]:
-    if not glob.glob(f"{data}/{pattern}"):
-        continue
-    t = time.perf_counter()
-    con.execute(f"create table {name} as select * from read_csv('{data}/{pattern}', all_varchar=true)")
-    out[name] = {"seconds": round(time.perf_counter() - t, 2), "rows": con.execute(f"select count(*) from {name}").fetchone()[0]}
-files = sorted(glob.glob(f"{data}/ictrp/*.xml"))
-if files:
-    t = time.perf_counter(); n = 0
-    for f in files:
-        for _, el in ET.iterparse(f):
-            if el.tag == "Trial":
-                n += 1; el.clear()
-    out["ictrp_xml_iterparse"] = {"seconds": round(time.perf_counter() - t, 2), "rows": n}
-print("RESULT " + json.dumps(out))
-"""
+def _timed(con: Any, table: str, sql: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    con.execute(f"create table {table} as {sql}")
+    seconds = round(time.perf_counter() - started, 2)
+    return {"seconds": seconds, "rows": con.execute(f"select count(*) from {table}").fetchone()[0]}
 
-QUERY_CODE = """
-import duckdb, json, statistics, sys, time
-db, repeats, queries = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
-con = duckdb.connect(db, read_only=True)
-out = {}
-for name, sql in queries.items():
-    con.execute(sql).fetchall()  # warm
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter(); con.execute(sql).fetchall(); times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    out[name] = {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2)}
-print("RESULT " + json.dumps(out))
-"""
+
+def floor_step(data: str, database: str) -> None:
+    """(a), in its child process: DuckDB alone reading the generated files into tables."""
+    import glob
+    import xml.etree.ElementTree as ElementTree
+
+    import duckdb
+
+    con = duckdb.connect(database)
+    con.execute("set preserve_insertion_order = false")
+    out = {
+        "ctgov_read_json": _timed(
+            con,
+            "studies",
+            f"select * from read_json('{data}/ctgov/*.ndjson', format='newline_delimited', "
+            "maximum_object_size=67108864)",
+        )
+    }
+    for name, pattern in OTHER_FORMATS:
+        if glob.glob(f"{data}/{pattern}"):
+            out[name] = _timed(con, name, f"select * from read_csv('{data}/{pattern}', all_varchar=true)")
+    files = sorted(glob.glob(f"{data}/ictrp/*.xml"))
+    if files:
+        started, trials = time.perf_counter(), 0
+        for file in files:
+            for _, element in ElementTree.iterparse(file):
+                if element.tag == "Trial":
+                    trials += 1
+                    element.clear()
+        out["ictrp_xml_iterparse"] = {"seconds": round(time.perf_counter() - started, 2), "rows": trials}
+    print("RESULT " + json.dumps(out))
+
+
+def queries_step(database: str, repeats: int) -> None:
+    """(e), in its child process: each query warmed once, then timed ``repeats`` times."""
+    import statistics
+
+    import duckdb
+
+    con = duckdb.connect(database, read_only=True)
+    out = {}
+    for name, sql in QUERIES.items():
+        con.execute(sql).fetchall()
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            con.execute(sql).fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+        out[name] = {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(p95, 2)}
+    print("RESULT " + json.dumps(out))
+
+
+def _child(*args: str) -> list[str]:
+    return [sys.executable, "-m", "benchmarks.bench", *args]
 
 
 def _result(step: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +212,7 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
     build = [sys.executable, "-m", "extract.cli", "build"]
 
     step_log(f"(a) floor: DuckDB reads {results['data']['ctgov_ndjson_mb']} MB of study NDJSON ...")
-    floor = run_step("floor", _python(FLOOR_CODE) + [str(data), str(warehouse / "floor.duckdb")], env)
+    floor = run_step("floor", _child("--step", "floor", str(data), str(warehouse / "floor.duckdb")), env)
     formats = _result(floor)
     (warehouse / "floor.duckdb").unlink(missing_ok=True)
     results["floor"] = {
@@ -218,9 +244,7 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
     results["increment"] = increment
 
     step_log(f"(e) queries: {len(QUERIES)} KPI and search queries x {repeats} ...")
-    step = run_step(
-        "queries", _python(QUERY_CODE) + [str(warehouse / "warehouse.duckdb"), str(repeats), json.dumps(QUERIES)], env
-    )
+    step = run_step("queries", _child("--step", "queries", str(warehouse / "warehouse.duckdb"), str(repeats)), env)
     per_query = _result(step)
     results["queries"] = {
         "per_query": per_query,
@@ -243,6 +267,10 @@ def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: boo
     return results
 
 
+def _line(label: str, step: dict[str, Any]) -> str:
+    return f"{label:30s}{step['seconds']:8.2f} s   peak {step['peak_rss_mb']:8.1f} MB"
+
+
 def describe(results: dict[str, Any]) -> str:
     i = results["increment"]
     q = results["queries"]
@@ -250,9 +278,9 @@ def describe(results: dict[str, Any]) -> str:
         f"N = {results['n']} studies ({results['data']['ctgov_ndjson_mb']} MB NDJSON), "
         f"{results['machine_before']['cpus']} cores, {results['machine_before'].get('ram_gb')} GB RAM, "
         f"load average before {results['machine_before']['load_average']}",
-        f"(a) floor: DuckDB read_json   {results['floor']['seconds']:8.2f} s   peak {results['floor']['peak_rss_mb']:8.1f} MB",
-        f"(b) extract (ctgov bulk)      {results['extract']['seconds']:8.2f} s   peak {results['extract']['peak_rss_mb']:8.1f} MB",
-        f"(c) dbt build                 {results['build']['seconds']:8.2f} s   peak {results['build']['peak_rss_mb']:8.1f} MB",
+        _line("(a) floor: DuckDB read_json", results["floor"]),
+        _line("(b) extract (ctgov bulk)", results["extract"]),
+        _line("(c) dbt build", results["build"]),
         f"    (b)+(c) = {results['full_extract_build_seconds']:.2f} s = {results['ratio_to_floor']}x the floor",
         f"(d) weekly increment          {i['seconds']:8.2f} s   (extract {i['extract_seconds']:.2f} s, "
         f"build {i['build_seconds']:.2f} s; peak {max(i['extract_peak_rss_mb'], i['build_peak_rss_mb']):.1f} MB)",
@@ -271,6 +299,10 @@ def describe(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--step"]:  # a step's child process
+        step, *args = sys.argv[2:]
+        floor_step(*args) if step == "floor" else queries_step(args[0], int(args[1]))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=int(os.environ.get("BENCH_N", "5000")))
     parser.add_argument("--work", type=Path, default=PROJECT_DIR / "warehouse" / "bench")

@@ -544,6 +544,10 @@ def write_increment(out: Path, n: int, seed: int, fraction: float = INCREMENT_FR
     return {"increment_studies": written}
 
 
+ICTRP_SPONSORS = ["University Hospital", "Ministry of Health", "Pharma Ltd"]
+ICTRP_STATUSES = [("Recruiting", 40), ("Not recruiting", 50), ("Pending", 10)]
+
+
 def write_ictrp(out: Path, n: int, seed: int, shard_size: int = SHARD_SIZE) -> dict[str, int]:
     """WHO ICTRP export-style XML (``<Trials><Trial><main>...``), in shards."""
     folder = out / "ictrp"
@@ -568,9 +572,9 @@ def write_ictrp(out: Path, n: int, seed: int, shard_size: int = SHARD_SIZE) -> d
             f"<Last_Refreshed_on>{_day(rng, registered, date(2026, 11, 14)).strftime('%d %B %Y')}</Last_Refreshed_on>"
             f"<Public_title>{escape(_text(rng, 30, 200))}</Public_title>"
             f"<Scientific_title>{escape(_text(rng, 50, 300))}</Scientific_title>"
-            f"<Primary_sponsor>{escape(Vocabulary.pick(rng, ['University Hospital', 'Ministry of Health', 'Pharma Ltd'] * 3))}</Primary_sponsor>"
+            f"<Primary_sponsor>{escape(rng.choice(ICTRP_SPONSORS))}</Primary_sponsor>"
             f"<Date_registration>{date_text}</Date_registration>"
-            f"<Recruitment_Status>{_weighted(rng, [('Recruiting', 40), ('Not recruiting', 50), ('Pending', 10)])}</Recruitment_Status>"
+            f"<Recruitment_Status>{_weighted(rng, ICTRP_STATUSES)}</Recruitment_Status>"
             f"<Target_size>{rng.randint(10, 2000)}</Target_size>"
             f"<Study_type>{_weighted(rng, [('Interventional', 75), ('Observational', 25)])}</Study_type>"
             f"<Phase>{_weighted(rng, [('Phase 1', 20), ('Phase 2', 30), ('Phase 3', 20), ('N/A', 30)])}</Phase>"

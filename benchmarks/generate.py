@@ -250,17 +250,18 @@ class Vocabulary:
         return values[int(len(values) * rng.random() ** skew)]
 
 
-_CUMULATIVE: dict[int, tuple[list[float], float]] = {}
+_CUMULATIVE: dict[tuple[float, ...], list[float]] = {}
 
 
 def _weighted(rng: random.Random, options: list[tuple[Any, float]]) -> Any:
-    """One value drawn with the given weights (cumulative weights cached per option list)."""
-    cached = _CUMULATIVE.get(id(options))
-    if cached is None:
-        cumulative = list(itertools.accumulate(weight for _, weight in options))
-        cached = _CUMULATIVE[id(options)] = (cumulative, cumulative[-1])
-    cumulative, total = cached
-    return options[min(bisect.bisect_left(cumulative, rng.random() * total), len(options) - 1)][0]
+    """One value drawn with the given weights (cumulative weights cached by the weights alone,
+    so lists built on the fly are safe to pass)."""
+    weights = tuple(weight for _, weight in options)
+    cumulative = _CUMULATIVE.get(weights)
+    if cumulative is None:
+        cumulative = _CUMULATIVE[weights] = list(itertools.accumulate(weights))
+    index = bisect.bisect_left(cumulative, rng.random() * cumulative[-1])
+    return options[min(index, len(options) - 1)][0]
 
 
 # A long shuffled text to cut passages from: far cheaper than drawing word by word.

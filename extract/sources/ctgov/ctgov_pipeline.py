@@ -47,9 +47,20 @@ def run(
     if query_term:
         options["query_term"] = query_term
     pipeline = make_pipeline(SOURCE_NAME, DATASET_NAME, progress=progress)
-    summary = run_source(pipeline, ctgov_source(**options), SOURCE_NAME)
+    refresh = "drop_sources" if has_nested_child_tables(pipeline) else None
+    summary = run_source(pipeline, ctgov_source(**options), SOURCE_NAME, refresh=refresh)
     sweep_orphans(pipeline)
     return summary
+
+
+def has_nested_child_tables(pipeline: Any) -> bool:
+    """Whether the warehouse still has the child tables as dlt nested tables (the layout before
+    the bulk fast path). They cannot become flat tables in place: the source's tables and state
+    are dropped and everything is extracted again, once."""
+    if not pipeline.default_schema_name:
+        return False
+    tables = pipeline.default_schema.tables
+    return any(name.startswith("studies__") and table.get("parent") for name, table in tables.items())
 
 
 def sweep_orphans(pipeline: Any) -> dict[str, int]:

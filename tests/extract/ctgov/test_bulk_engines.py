@@ -19,8 +19,15 @@ from .conftest import STUDY_FILES, last_update, load_studies
 # timestamps are the run's own.
 RUN_COLUMNS = {"_dlt_id", "_dlt_parent_id", "_dlt_root_id", "_dlt_load_id", "extracted_at", "quarantined_at"}
 TABLES = [
-    "studies", "studies__conditions", "studies__keywords", "studies__interventions", "studies__locations",
-    "studies__sponsors", "studies__outcomes", "studies__secondary_ids", "quarantine",
+    "studies",
+    "studies__conditions",
+    "studies__keywords",
+    "studies__interventions",
+    "studies__locations",
+    "studies__sponsors",
+    "studies__outcomes",
+    "studies__secondary_ids",
+    "quarantine",
 ]
 
 
@@ -59,9 +66,7 @@ def messy_inputs(folder: Path) -> Path:
         variant("NCT90000009", lambda p: p.pop("contactsLocationsModule")),
         variant("NCT90000010", lambda p: p["conditionsModule"].__setitem__("conditions", [])),
     ]
-    (folder / "extra.ndjson").write_text(
-        "\n".join(json.dumps(s) for s in lines) + "\n{not json\n\n", encoding="utf-8"
-    )
+    (folder / "extra.ndjson").write_text("\n".join(json.dumps(s) for s in lines) + "\n{not json\n\n", encoding="utf-8")
     # an API page and a plain list: both are deferred to the per-record path
     page = {"studies": [variant("NCT90000011", lambda p: None), variant("NCT90000012", lambda p: None)]}
     (folder / "page.json").write_text(json.dumps(page), encoding="utf-8")
@@ -84,9 +89,10 @@ def raw_tables(database: Path) -> dict[str, list[tuple]]:
                 if row[0] not in RUN_COLUMNS
             ]
             select = ", ".join(f'"{c}"' for c in columns)
-            tables[table] = (columns, sorted(
-                connection.execute(f"select {select} from raw_ctgov.{table}").fetchall(), key=repr
-            ))
+            tables[table] = (
+                columns,
+                sorted(connection.execute(f"select {select} from raw_ctgov.{table}").fetchall(), key=repr),
+            )
         return tables
 
 
@@ -133,3 +139,31 @@ def test_sql_checks_accept_clean_records_and_defer_the_rest(tmp_path):
     accepted = set(batch.tables["studies"].column("source_location").to_pylist())
     assert {"extra.ndjson:4", "extra.ndjson:5", "extra.ndjson:9", "extra.ndjson:10"} <= accepted
     assert len(accepted) + len(deferred) == len(documents)
+
+
+def test_a_warehouse_with_nested_child_tables_is_reloaded_flat(query, warehouse):
+    """Warehouses loaded before the fast path have dlt nested child tables; the next run drops
+    the source's tables and state and loads everything again as flat tables."""
+    import dlt
+
+    from extract.pipeline import make_pipeline
+
+    old = make_pipeline("ctgov", "raw_ctgov")
+    old.run(
+        dlt.resource(
+            [{"nct_id": "NCT00000001", "conditions": [{"nct_id": "NCT00000001", "condition_name": "x"}]}],
+            name="studies",
+            primary_key="nct_id",
+            write_disposition="merge",
+        ),
+        loader_file_format="parquet",
+    )
+    assert old.default_schema.tables["studies__conditions"].get("parent") == "studies"
+
+    ctgov_pipeline.run()
+
+    assert query("select count(*) from raw_ctgov.studies where nct_id = 'NCT00000001'") == [(0,)]
+    assert query("select count(*), count(distinct nct_id) from raw_ctgov.studies")[0] == (15, 15)
+    assert query("select count(*) from raw_ctgov.studies__conditions where condition_name = 'x'") == [(0,)]
+    ctgov_pipeline.run()  # and a second run keeps the flat layout without dropping again
+    assert query("select count(*) from raw_ctgov.studies")[0][0] == 15

@@ -9,7 +9,8 @@ TEST_DIR ?= warehouse/test
 TEST_ENV := CTW_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb CTW_PIPELINES_DIR=$(TEST_DIR)/dlt_pipelines \
 	CTW_DUCKDB_TEMP_DIRECTORY=$(TEST_DIR)/tmp
 
-.PHONY: help install install-dev run extract build kpis test pytest dbt-test lint docs clean bench
+.PHONY: help install install-dev run extract build kpis test pytest dbt-test lint docs clean \
+	publish search metabase-up metabase-sync bench
 
 help:
 	@echo "make run    - install, extract every source's bundled data, dbt build, print figures"
@@ -18,6 +19,10 @@ help:
 	@echo "make lint   - sqlfluff lint and ruff"
 	@echo "make docs   - build the static dbt docs site (target/static_index.html)"
 	@echo "make bench  - generate BENCH_N studies and time extract, dbt build, increment, queries"
+	@echo "make publish       - copy the marts to PostgreSQL (CTW_PG_*) and build the search model"
+	@echo "make search Q=...  - ranked trials from the PostgreSQL search model"
+	@echo "make metabase-up   - start Metabase and the serving PostgreSQL (docker-compose)"
+	@echo "make metabase-sync - push dbt descriptions and semantic types into Metabase (dbt-metabase)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,15 +32,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
+# The dev install includes the airflow extra, so `make test` runs the DAG tests (about 430 MB).
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,airflow]'
+	$(BIN)/python -m pip check
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-run: install
+# The serving extra (PostgreSQL driver, dbt-postgres) installs without a server: `ctw run`
+# publishes when PostgreSQL answers and says how to enable it when not.
+run: $(VENV)/.installed-serving
 	$(BIN)/ctw run
 
 extract: install
@@ -56,13 +65,46 @@ dbt-test: install-dev
 	rm -rf $(TEST_DIR)
 	$(TEST_ENV) $(BIN)/ctw extract --no-progress
 	$(TEST_ENV) $(BIN)/ctw build
+	$(TEST_ENV) $(BIN)/ctw report
 
+# The dbt templater compiles the project, and some macros look relations up: give it the
+# throwaway warehouse so linting works on a fresh clone.
 lint: install-dev
-	$(BIN)/sqlfluff lint models analyses snapshots macros tests/generic
-	$(BIN)/ruff check extract tests
+	mkdir -p $(TEST_DIR)
+	$(TEST_ENV) $(BIN)/sqlfluff lint models analyses snapshots
+	$(BIN)/ruff check extract tests dags benchmarks
 
 docs: install
 	$(BIN)/ctw docs
+
+$(VENV)/.installed-serving: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[serving]'
+	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-metabase: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[serving,metabase]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-serving
+
+publish: $(VENV)/.installed-serving
+	$(BIN)/ctw publish
+
+search: $(VENV)/.installed-serving
+	$(BIN)/ctw search "$(Q)"
+
+COMPOSE_FILE := deploy/metabase/docker-compose.yml
+
+metabase-up:
+	docker-compose -f $(COMPOSE_FILE) up -d
+
+# Needs a running Metabase (METABASE_URL, METABASE_API_KEY or METABASE_USERNAME/PASSWORD) whose
+# database METABASE_DATABASE (default "ctw") is the serving PostgreSQL. The manifest is parsed
+# with the pg target so that database and schema names match what Metabase sees.
+metabase-sync: $(VENV)/.installed-metabase
+	CTW_DBT_TARGET=pg $(BIN)/dbt parse --project-dir . --profiles-dir .
+	$(BIN)/dbt-metabase models --manifest-path target/manifest.json \
+		--metabase-url "$${METABASE_URL:-http://localhost:3000}" \
+		--metabase-database "$${METABASE_DATABASE:-ctw}" \
+		--include-schemas "$${CTW_SCHEMA_PREFIX}marts,$${CTW_SCHEMA_PREFIX}serving"
 
 # Benchmark (docs/performance.md): BENCH_N studies, default about a minute on a laptop.
 BENCH_N ?= 5000

@@ -5,7 +5,12 @@
     ctw extract ctgov --api      extract ClinicalTrials.gov from the live API
     ctw build [-s SELECTOR]      dbt build
     ctw kpis                     print headline figures
+    ctw cohort-export ID DIR     write one OMOP cohort's de-identified tables as Parquet
+    ctw report                   write the monitoring quality report (warehouse/reports/)
     ctw docs                     build the static dbt docs site
+    ctw export [--out DIR]       marts to Parquet (one file per table) plus one SQLite/DuckDB file
+    ctw publish                  copy the marts to PostgreSQL and build the search model there
+    ctw search "QUERY"           ranked trials from the PostgreSQL search model
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import contextlib
 import inspect
 import os
 import sys
+from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,6 +30,7 @@ from rich.table import Table
 from extract import settings
 from extract.dbt import DbtFailed, run_dbt
 from extract.lock import WarehouseLocked, warehouse_lock
+from extract.pipeline import SourceDataRejected
 from extract.registry import discover
 
 app = typer.Typer(
@@ -85,6 +93,7 @@ def _writing(command: str):
 
 def _guarded(action, *args, **kwargs) -> None:
     """Run an action; known failures become one red line and exit code 1."""
+    import duckdb
     from dlt.pipeline.exceptions import PipelineStepFailed
 
     try:
@@ -94,8 +103,10 @@ def _guarded(action, *args, **kwargs) -> None:
     except PipelineStepFailed as exc:
         cause = exc.__cause__ or exc.exception
         _fail(f"pipeline {exc.pipeline.pipeline_name} failed at {exc.step}: {cause}")
-    except (DbtFailed, FileNotFoundError, PermissionError) as exc:
+    except (DbtFailed, SourceDataRejected, FileNotFoundError, PermissionError) as exc:
         _fail(str(exc))
+    except duckdb.CatalogException as exc:
+        _fail(f"{exc} (has the warehouse been built? try `ctw build`)")
 
 
 @app.command()
@@ -134,16 +145,161 @@ def kpis() -> None:
     _guarded(_print_figures)
 
 
+def _write_report(run_results: list[Path] | None = None) -> None:
+    from extract.report import write_quality_report
+
+    console.print(f"report: {write_quality_report(run_results)}")
+
+
+@app.command()
+def report(
+    dbt_results: Annotated[
+        list[Path] | None,
+        typer.Option(help="run_results.json files or folders of them (default: target/run_results.json)"),
+    ] = None,
+) -> None:
+    """Write the monitoring data-quality report (HTML with a chart) under warehouse/reports/."""
+    _guarded(_write_report, dbt_results or None)
+
+
 @app.command()
 def run(
     progress: Annotated[bool, typer.Option(help="show progress bars")] = True,
+    publish: Annotated[
+        str,
+        typer.Option(
+            envvar="CTW_PUBLISH",
+            help="copy the marts to PostgreSQL afterwards: auto (when reachable), always, never",
+        ),
+    ] = "auto",
 ) -> None:
-    """Extract every source's bundled data, build the warehouse and print headline figures."""
+    """Extract every source's bundled data, build the warehouse, publish and print headline figures."""
     console.print(f"warehouse: {settings.duckdb_path()}")
     with _writing("ctw run"):
         _guarded(_extract, [], "tqdm" if progress else None)
         _guarded(run_dbt, ["build"])
+        _guarded(_write_report)
+        _guarded(_publish_step, publish)
     _guarded(_print_figures)
+
+
+@app.command("cohort-export")
+def cohort_export(
+    cohort_id: Annotated[str, typer.Argument(help="approved cohort ID")],
+    directory: Annotated[str, typer.Argument(help="folder for the Parquet files and manifest.json")],
+) -> None:
+    """Write one OMOP cohort's de-identified tables as Parquet with a manifest."""
+    from extract.sources.omop.export import UnknownCohort, export_cohort
+
+    def _export() -> None:
+        try:
+            manifest = export_cohort(cohort_id, directory)
+        except UnknownCohort as exc:
+            raise CliError(str(exc)) from exc
+        rows = sum(table["rows"] for table in manifest["tables"].values())
+        console.print(
+            f"cohort {cohort_id}: {rows} rows in {len(manifest['tables'])} tables, "
+            f"data cut {manifest['data_cut_at']} -> {directory}"
+        )
+
+    _guarded(_export)
+
+
+def _publish(build_serving: bool = True) -> None:
+    from extract import serving
+
+    try:
+        summary = serving.publish()
+        console.print(f"[bold]publish[/] {summary.describe()}")
+        if build_serving:
+            serving.build_serving()
+    except serving.ServingError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _publish_step(mode: str) -> None:
+    """``ctw run``'s last step: publish when PostgreSQL answers, else say how to enable it."""
+    from extract import serving
+
+    mode = mode.lower()
+    if mode not in {"auto", "always", "never"}:
+        raise CliError(f"--publish must be auto, always or never, not {mode!r}")
+    if mode == "never":
+        return
+    reason = serving.unreachable_reason()
+    if reason is not None and mode == "auto":
+        console.print(
+            f"[yellow]publish skipped:[/] {reason}. To serve the marts from PostgreSQL, install the serving "
+            f"extra ({serving.INSTALL_HINT}), set CTW_PG_HOST/CTW_PG_PORT/CTW_PG_USER/CTW_PG_PASSWORD/"
+            "CTW_PG_DATABASE and run `ctw publish` (CTW_PUBLISH=never silences this)."
+        )
+        return
+    if reason is not None:
+        raise CliError(reason)
+    _publish()
+
+
+@app.command(name="publish")
+def publish_command(
+    build: Annotated[bool, typer.Option(help="build the search model (dbt pg target) after copying")] = True,
+) -> None:
+    """Copy the public marts to PostgreSQL (merge on keys) and build the search model there."""
+    # Holds the warehouse lock: DuckDB cannot be read while another process writes it.
+    with _writing("ctw publish"):
+        _guarded(_publish, build)
+
+
+def _parse_date(value: str | None, option: str) -> object:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise CliError(f"{option} must be a date like 2020-01-31, not {value!r}") from None
+
+
+def _search(query: str, limit: int, **filters: str | None) -> None:
+    from extract import serving
+
+    filters["start_from"] = _parse_date(filters.get("start_from"), "--start-from")
+    filters["start_to"] = _parse_date(filters.get("start_to"), "--start-to")
+    try:
+        hits = serving.search(query, limit=limit, **filters)
+    except serving.ServingError as exc:
+        raise CliError(f"{exc}; run `ctw publish` against a reachable server first") from exc
+    table = Table(title=f"{len(hits)} trial(s) for {query!r}")
+    table.add_column("rank", no_wrap=True)
+    table.add_column("trial", no_wrap=True)
+    table.add_column("title", overflow="fold", min_width=30)
+    for column in ("status", "phase", "countries", "start"):
+        table.add_column(column, no_wrap=True)
+    for hit in hits:
+        table.add_row(
+            f"{hit.search_rank:.3f}",
+            ", ".join(hit.registry_ids) or hit.trial_id,
+            hit.brief_title or "",
+            hit.trial_status or "",
+            hit.phase or "",
+            " ".join(hit.countries),
+            str(hit.start_date or ""),
+        )
+    out.print(table)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='free text, e.g. "hearing loss cisplatin", "NCT0071" or "-placebo"')],
+    status: Annotated[str | None, typer.Option(help="status code or label, e.g. recruiting")] = None,
+    phase: Annotated[str | None, typer.Option(help="phase code or label, e.g. phase_3")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO code or country name with a site")] = None,
+    start_from: Annotated[str | None, typer.Option(help="earliest start date (YYYY-MM-DD)")] = None,
+    start_to: Annotated[str | None, typer.Option(help="latest start date (YYYY-MM-DD)")] = None,
+    limit: Annotated[int, typer.Option(help="most rows to show")] = 20,
+) -> None:
+    """Search trials in the PostgreSQL serving copy (ranked; every input is a bound parameter)."""
+    _guarded(
+        _search, query, limit, status=status, phase=phase, country=country, start_from=start_from, start_to=start_to
+    )
 
 
 @app.command()
@@ -152,6 +308,29 @@ def docs() -> None:
     with _writing("ctw docs"):
         _guarded(run_dbt, ["docs", "generate", "--static"])
     console.print(f"docs: {settings.project_dir() / 'target' / 'static_index.html'}")
+
+
+@app.command()
+def export(
+    out: Annotated[str, typer.Option(help="output folder")] = "warehouse/export",
+    single_file: Annotated[str, typer.Option(help="sqlite, duckdb or none")] = "sqlite",
+) -> None:
+    """Write the marts to one Parquet file per table plus one SQLite (or DuckDB) file."""
+    from pathlib import Path
+
+    from extract.export import export_marts
+
+    def _export() -> None:
+        target = Path(out) if Path(out).is_absolute() else settings.project_dir() / out
+        try:
+            result = export_marts(target, single_file)
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+        console.print(f"export: {len(result.parquet_files)} Parquet files in {target / 'parquet'}")
+        if result.single_file:
+            console.print(f"export: {result.single_file}")
+
+    _guarded(_export)
 
 
 def main() -> None:  # pragma: no cover - console entry point

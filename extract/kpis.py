@@ -37,6 +37,46 @@ FIGURES: list[Figure] = [
         "Trial status versions in history",
         "select count(*) from marts.fct_trial_status_history",
     ),
+    Figure("OMOP approved cohorts", "select count(*) from omop.cohort_registry"),
+    Figure("OMOP persons ingested (de-identified)", "select count(*) from omop.person"),
+    Figure(
+        "OMOP cohorts below the k-anonymity threshold",
+        "select count(*) from omop.rpt_cohort_k_anonymity where not is_k_anonymous",
+    ),
+    Figure("Patients (de-duplicated across sites)", "select count(*) from marts.dim_patient"),
+    Figure(
+        "Patients in more than one trial (%)",
+        "select pct_patients_in_multiple_trials from marts.rpt_patients_in_multiple_trials",
+    ),
+    Figure(
+        "Sponsor studies with missing or inconsistent data (%)",
+        "select pct_studies_with_issues from marts.rpt_trials_with_data_issues",
+    ),
+    Figure(
+        "Most used medication (patients)",
+        "select ingredient || ' (' || patient_count || ')' "
+        "from marts.rpt_medication_usage where usage_rank = 1",
+    ),
+    Figure("Vital-sign measurements", "select count(*) from marts.fct_vital_measurements"),
+    Figure("Lab results", "select count(*) from marts.fct_lab_results"),
+    Figure(
+        "Monitoring rows quarantined (share)",
+        "select sum(rows_quarantined) || ' of ' || sum(rows_received) || ' ('"
+        " || round(100.0 * sum(rows_quarantined) / sum(rows_received), 1) || '%)'"
+        " from marts.rpt_monitoring_quality",
+    ),
+    Figure(
+        "Lab results abnormal (share)",
+        "select round(100.0 * avg(case when is_abnormal then 1 else 0 end), 1) || '%' from marts.fct_lab_results",
+    ),
+    Figure(
+        "Trials registered in more than one registry",
+        "select count(*) from marts.dim_trial where registry_count > 1",
+    ),
+    Figure(
+        "EMA clinical reports linked to a trial",
+        "select count(*) from marts.bridge_trial_ema_document where trial_id is not null",
+    ),
 ]
 
 

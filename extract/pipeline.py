@@ -47,6 +47,11 @@ def make_pipeline(name: str, dataset_name: str, progress: Any = None) -> dlt.Pip
     )
 
 
+class SourceDataRejected(RuntimeError):
+    """Input a source refused to load (e.g. a batch with too many bad rows); the message names
+    the file and why. Raised after everything else was loaded and the bad rows quarantined."""
+
+
 @dataclass
 class RunSummary:
     """What a pipeline run did, in figures a person can read."""

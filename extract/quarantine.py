@@ -1,9 +1,10 @@
 """Quarantine: records that fail validation are kept, with where they came from and why.
 
 Every source writes rejected records to a ``quarantine`` table in its own raw dataset (see
-:func:`routed_hints`). Rows are keyed on a hash of (source, record, field, reason) — or of the
-location instead of the record when the record has no readable id — so reading the same bad
-input twice, even from another page or file, never duplicates them; the latest location wins.
+:func:`routed_hints`). Rows are keyed on a hash of (source, location, record, field, reason), so
+loading the same bad input twice never duplicates them. A source whose record id identifies the
+record wherever it is read (an NCT ID arriving on a different API page next run) sets
+``key_on_record``: the location then stays out of the key and the latest location wins.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Rejection:
     record_id: str | None = None
     field: str | None = None
     raw_record: Any = None
+    key_on_record: bool = False
 
     def message(self) -> str:
         """A one-line error naming file/page, record and field."""
@@ -50,8 +52,10 @@ class Rejection:
         return ", ".join(parts) + f": {self.reason}"
 
     def to_row(self) -> dict[str, Any]:
-        where = f"record:{self.record_id}" if self.record_id else f"location:{self.location}"
-        key = "\x1f".join(part or "" for part in (self.source, where, self.field, self.reason))
+        location = None if (self.key_on_record and self.record_id) else self.location
+        key = "\x1f".join(
+            part or "" for part in (self.source, location, self.record_id, self.field, self.reason)
+        )
         raw = self.raw_record
         if raw is not None and not isinstance(raw, str):
             raw = json.dumps(raw, ensure_ascii=False, default=str)

@@ -7,6 +7,7 @@ Relative paths are resolved against the project directory (the folder holding
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -40,8 +41,30 @@ def duckdb_temp_dir() -> Path:
 
 
 def shared_data_dir() -> Path:
-    """Real sample files that are not redistributed with the project (``CTW_SHARED_DATA``)."""
-    return _path_from_env("CTW_SHARED_DATA", "../shared/data")
+    """Real sample files that are not redistributed with the project.
+
+    ``CTW_SHARED_DATA`` when set; otherwise ``../shared/data`` beside the checkout, or, for a
+    throwaway clone of a local checkout (as CI makes), beside the checkout it was cloned from.
+    """
+    if "CTW_SHARED_DATA" in os.environ:
+        return _path_from_env("CTW_SHARED_DATA", "../shared/data")
+    candidates = [project_dir().parent / "shared" / "data"]
+    origin = _local_origin()
+    if origin is not None:
+        candidates.append(origin.parent / "shared" / "data")
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+def _local_origin() -> Path | None:
+    """The directory this checkout was cloned from, when that is a local path."""
+    try:
+        url = subprocess.run(
+            ["git", "remote", "get-url", "origin"], cwd=project_dir(), capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        return None
+    path = Path(url.removeprefix("file://")) if url else None
+    return path.resolve() if path is not None and path.is_dir() else None
 
 
 def export_environment() -> dict[str, str]:

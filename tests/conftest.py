@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,8 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("CTW_DUCKDB_TEMP_DIRECTORY", str(tmp_path / "duckdb_tmp"))
     monkeypatch.setenv("CTW_PROJECT_DIR", str(PROJECT_DIR))
     monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+    # `ctw run` publishes to PostgreSQL only in the tests that start a server (tests/serving).
+    monkeypatch.setenv("CTW_PUBLISH", "never")
     yield tmp_path / "warehouse.duckdb"
 
 
@@ -49,10 +50,8 @@ def dbt(warehouse: Path):
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """Real samples that are not bundled (``CTW_SHARED_DATA``, default ../shared/data)."""
-    path = Path(os.environ.get("CTW_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
-    if not path.is_absolute():
-        path = PROJECT_DIR / path
+    """Real samples that are not bundled (see ``extract.settings.shared_data_dir``)."""
+    path = settings.shared_data_dir()
     if not path.is_dir():
         pytest.fail(f"shared sample data not found at {path}; set CTW_SHARED_DATA")
     return path

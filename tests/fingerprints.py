@@ -6,21 +6,30 @@ from pathlib import Path
 
 import duckdb
 
+# When a load happened is bookkeeping, not data: two runs over the same input differ there.
+LOAD_TIME_COLUMNS = {"extracted_at", "processed_at", "loaded_at", "quarantined_at"}
+
 
 def mart_fingerprints(warehouse: Path, schema: str = "marts") -> dict[str, tuple]:
-    """Row count and the sum of row hashes of every table in ``schema``."""
+    """Row count and the sum of row hashes of every table (load-time columns left out, floats rounded)."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
-                [schema],
-            ).fetchall()
-        ]
+        columns: dict[str, list[str]] = {}
+        for table, column, data_type in connection.execute(
+            "select c.table_name, c.column_name, c.data_type from information_schema.columns as c "
+            "join information_schema.tables as t "
+            "on c.table_schema = t.table_schema and c.table_name = t.table_name "
+            "where c.table_schema = ? and t.table_type = 'BASE TABLE' "
+            "order by c.table_name, c.ordinal_position",
+            [schema],
+        ).fetchall():
+            if column in LOAD_TIME_COLUMNS:
+                continue
+            # Parallel float aggregation is not bit-reproducible: compare to 9 decimals.
+            expression = f'round("{column}", 9)' if data_type in ("DOUBLE", "FLOAT") else f'"{column}"'
+            columns.setdefault(table, []).append(expression)
         return {
             table: connection.execute(
-                f'select count(*), coalesce(sum(hash(t)), 0) from "{schema}"."{table}" as t'
+                f'select count(*), coalesce(sum(hash({", ".join(names)})), 0) from "{schema}"."{table}"'
             ).fetchone()
-            for table in tables
+            for table, names in sorted(columns.items())
         }

@@ -16,7 +16,8 @@ def test_run_twice_builds_the_same_marts(query, warehouse):
     first = mart_fingerprints(warehouse)
 
     # 18 real records on file: two stubs are quarantined, one is a second snapshot of NCT02552212.
-    assert first["dim_trial"][0] == 15
+    assert query("select count(*) from marts.dim_trial where registries like '%ctgov%'") == [(15,)]
+    assert first["dim_trial"][0] > 15  # the other registries add their trials
     assert query("select count(*) from raw_ctgov.quarantine") == [(4,)]
     assert query(
         "select trial_status, phase from marts.dim_trial where trial_id = 'NCT03275402'"

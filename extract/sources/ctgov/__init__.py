@@ -35,11 +35,13 @@ from .helpers import (
     now_utc,
     page_checker,
     parse_text,
+    parses_strictly,
     study_rows,
 )
 from .models import Study, StudyRejected, parse_study
 from .settings import (
     BULK_BATCH_SIZE,
+    BULK_MAX_DOCUMENT_CHARS,
     DEFAULT_BASE_URL,
     DEFAULT_BULK_ENGINE,
     DEFAULT_PAGE_SIZE,
@@ -177,7 +179,9 @@ def _validated_rows(documents: Iterator[StudyDocument | UnreadableDocument], ext
         except StudyRejected as rejected:
             for path, reason in rejected.errors:
                 yield quarantine_item(
-                    Rejection(SOURCE_NAME, item.location, reason, rejected.record_id, path, item.document).to_row()
+                    Rejection(
+                        SOURCE_NAME, item.location, reason, rejected.record_id, path, item.document, key_on_record=True
+                    ).to_row()
                 )
             continue
         for table, rows in study_rows(study, item.location, extracted_at):
@@ -188,14 +192,18 @@ def _bulk_with_duckdb(path: Path, batch_size: int, extracted_at: datetime) -> It
     """The bulk fast path (see :mod:`.bulk_sql`): Arrow tables per batch, deferred documents
     through the per-record path."""
     parser = BulkParser()
-    unreadable: list[UnreadableDocument] = []
+    # Unreadable files, texts that are not plain JSON (a key twice) and very long documents go
+    # through the per-record path.
+    per_record: list[StudyDocument | UnreadableDocument] = []
 
     def texts() -> Iterator[tuple[str, str]]:
         for item in iter_bulk_texts(path):
             if isinstance(item, UnreadableDocument):
-                unreadable.append(item)
-            else:
+                per_record.append(item)
+            elif len(item[1]) <= BULK_MAX_DOCUMENT_CHARS and parses_strictly(item[1]):
                 yield item
+            else:
+                per_record.extend(parse_text(*item))
 
     try:
         for batch in iter_batches(texts(), batch_size):
@@ -206,11 +214,11 @@ def _bulk_with_duckdb(path: Path, batch_size: int, extracted_at: datetime) -> It
                 yield table if table_name == "studies" else dlt.mark.with_table_name(table, table_name)
             deferred = (doc for location, text in parsed.deferred for doc in parse_text(location, text))
             yield from _validated_rows(deferred, extracted_at)
-            yield from _validated_rows(iter(unreadable), extracted_at)
-            unreadable.clear()
+            yield from _validated_rows(iter(per_record), extracted_at)
+            per_record.clear()
     finally:
         parser.close()
-    yield from _validated_rows(iter(unreadable), extracted_at)
+    yield from _validated_rows(iter(per_record), extracted_at)
 
 
 def _api_documents(

@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .models import FIELD_PATHS, LIST_PATHS
+from .models import AGE_PATTERN, FIELD_PATHS, LIST_PATHS, NO_AGE, Study, latest_posting_date
 
 # Characters Python's str.strip() removes (pydantic's str_strip_whitespace uses it).
 _WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
@@ -39,17 +39,20 @@ PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 FULL_DATE = r"^\d{4}-\d{2}-\d{2}$"
 NCT_ID = r"^NCT\d{8}$"
 
+# The model's longest text; the JSON text of a field or list is never shorter than its value.
+MAX_TEXT_BYTES = Study.model_config["str_max_length"]
+
 # Scalar fields by kind (see models.Study).
 REQUIRED_TEXT = ("brief_title", "overall_status")
-PARTIAL_DATES = (
-    "status_verified_date", "start_date", "primary_completion_date", "completion_date",
-    "first_submit_date", "first_post_date",
-)
+PARTIAL_DATES = ("status_verified_date", "start_date", "primary_completion_date", "completion_date")
+# Full dates, not in the future; the last one is required.
+POSTING_DATES = ("first_submit_date", "first_post_date", "last_update_post_date")
+AGES = ("minimum_age", "maximum_age")
 BOOLEANS = ("healthy_volunteers", "has_results")
 SCALARS = list(FIELD_PATHS)  # in the order of the model, which is the order of the raw table
 OPTIONAL_TEXT = tuple(
     f for f in SCALARS
-    if f not in (*REQUIRED_TEXT, *PARTIAL_DATES, *BOOLEANS, "nct_id", "last_update_post_date",
+    if f not in (*REQUIRED_TEXT, *PARTIAL_DATES, *POSTING_DATES, *AGES, *BOOLEANS, "nct_id",
                  "enrollment_count", "phases")
 )
 LISTS = list(LIST_PATHS)
@@ -99,9 +102,35 @@ def _required_text_ok(ref: Ref) -> str:
     return f"({_is_text(ref)} and {_trimmed(ref)} <> '')"
 
 
-def _pattern_ok(ref: Ref, pattern: str, required: bool) -> str:
-    check = f"({_is_text(ref)} and regexp_full_match({ref.text}, '{pattern}'))"
+def _pattern_ok(ref: Ref, pattern: str, required: bool, extra: str = "") -> str:
+    check = f"({_is_text(ref)} and regexp_full_match({ref.text}, '{pattern}'){extra})"
     return check if required else f"({_absent(ref)} or {check})"
+
+
+def _calendar_date_ok(ref: Ref, required: bool = False, posting: bool = False) -> str:
+    """A (partial) date naming a real calendar period; a posting date is a full date no later
+    than tomorrow (``posting_cutoff``, set per batch), as the model checks."""
+    real = (
+        f" and left({ref.text}, 4) <> '0000' and try_cast(case strlen({ref.text}) when 4 then {ref.text} || '-01-01'"
+        f" when 7 then {ref.text} || '-01' else {ref.text} end as date) is not null"
+    )
+    if posting:
+        return _pattern_ok(ref, FULL_DATE, required, real + f" and {ref.text} <= getvariable('posting_cutoff')")
+    return _pattern_ok(ref, PARTIAL_DATE, required, real)
+
+
+def _age_ok(ref: Ref) -> str:
+    """``18 Years`` and the like, or an open limit (``N/A``)."""
+    no_age = ", ".join(f"'{value}'" for value in NO_AGE)
+    return (
+        f"({_absent(ref)} or ({_is_text(ref)} and (upper({_trimmed(ref)}) in ({no_age})"
+        f" or regexp_full_match({_trimmed(ref)}, '{AGE_PATTERN.pattern}', 'i'))))"
+    )
+
+
+def _short_ok(texts: str) -> str:
+    """Every text of a list of field texts within the model's maximum length."""
+    return f"list_bool_and(list_transform({texts}, lambda x: coalesce(strlen(x::varchar), 0) <= {MAX_TEXT_BYTES}))"
 
 
 def _parent_checks() -> list[str]:
@@ -113,9 +142,12 @@ def _parent_checks() -> list[str]:
     return [
         "is_one_study",
         _pattern_ok(f("nct_id"), NCT_ID, True),
-        _pattern_ok(f("last_update_post_date"), FULL_DATE, True),
         *(_required_text_ok(f(name)) for name in REQUIRED_TEXT),
-        *(_pattern_ok(f(name), PARTIAL_DATE, False) for name in PARTIAL_DATES),
+        *(_calendar_date_ok(f(name)) for name in PARTIAL_DATES),
+        *(_calendar_date_ok(f(name), name == "last_update_post_date", posting=True) for name in POSTING_DATES),
+        *(_age_ok(f(name)) for name in AGES),
+        _short_ok("s"),
+        _short_ok("l"),
         *(_optional_text_ok(f(name)) for name in OPTIONAL_TEXT),
         *(f"({_absent(f(name))} or {f(name).type} = 'BOOLEAN')" for name in BOOLEANS),
         f"({_absent(f('enrollment_count'))} or ({f('enrollment_count').type} in ('BIGINT', 'UBIGINT')"
@@ -141,7 +173,7 @@ def _parent_sql() -> str:
             columns.append(f"try_cast({ref.text} as bigint) as {name}")
         elif name in BOOLEANS:
             columns.append(f"try_cast({ref.text} as boolean) as {name}")
-        elif name in ("nct_id", "last_update_post_date", *PARTIAL_DATES):
+        elif name in ("nct_id", *POSTING_DATES, *PARTIAL_DATES):
             columns.append(f"{ref.text} as {name}")
         else:
             columns.append(f"{_trimmed(ref)} as {name}")
@@ -316,6 +348,7 @@ class BulkParser:
         con.execute("create or replace temp table batch as select * from batch_arrow")
         con.unregister("batch_arrow")
         del batch
+        con.execute(f"set variable posting_cutoff = '{latest_posting_date()}'")
         con.execute(self._parent_sql)
         for sql in self._child_sql.values():
             con.execute(sql)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import zipfile
@@ -143,12 +144,30 @@ def _studies_in(payload: Any) -> list[Any]:
     return [payload]
 
 
+def decode_json_bytes(raw: bytes) -> str:
+    """JSON text from bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM.
+
+    Raises ``UnicodeDecodeError`` with a reason naming the likely encoding otherwise.
+    """
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return raw.decode(codec)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        guess = "Latin-1/Windows-1252" if all(b != 0 for b in raw[:4096]) else "UTF-16 without a BOM"
+        raise UnicodeDecodeError(
+            exc.encoding, exc.object, exc.start, exc.end, f"{exc.reason}; the file looks {guess}"
+        ) from None
+
+
 def _texts(location: str, raw: bytes) -> Iterator[tuple[str, str] | UnreadableDocument]:
     """The JSON texts of one bulk file with their locations (one per line of NDJSON)."""
     try:
-        text = raw.decode("utf-8-sig")
+        text = decode_json_bytes(raw)
     except UnicodeDecodeError as exc:
-        yield UnreadableDocument(location, f"not UTF-8 encoded ({exc.reason} at byte {exc.start})")
+        yield UnreadableDocument(location, f"not UTF-8 encoded (byte {exc.start}: {exc.reason})")
         return
     if not text.strip():
         yield UnreadableDocument(location, "empty file")
@@ -166,13 +185,45 @@ def parse_text(location: str, text: str) -> Iterator[StudyDocument | UnreadableD
     return _parse_json(location, text)
 
 
+class DuplicateKeyError(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects with a key twice are ambiguous (parsers keep either value): reject them."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKeyError(f"duplicated JSON key {key!r}")
+        seen[key] = value
+    return seen
+
+
+def parses_strictly(text: str) -> bool:
+    """Whether :func:`parse_text` reads ``text`` as JSON at all: not invalid, no key twice in
+    one object, not nested too deeply. DuckDB's parser accepts duplicated keys (and keeps one
+    value), so the bulk fast path asks this first and leaves every other text to the per-record
+    path, which quarantines it with the reason."""
+    try:
+        json.loads(text, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):  # JSONDecodeError and DuplicateKeyError are ValueErrors
+        return False
+    return True
+
+
 def _parse_json(location: str, text: str) -> Iterator[StudyDocument | UnreadableDocument]:
     try:
-        payload = json.loads(text)
+        payload = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         yield UnreadableDocument(
             location, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", text[:2000]
         )
+        return
+    except DuplicateKeyError as exc:
+        yield UnreadableDocument(location, str(exc), text[:2000])
+        return
+    except RecursionError:
+        yield UnreadableDocument(location, "JSON nested too deeply", text[:2000])
         return
     studies = _studies_in(payload)
     for index, document in enumerate(studies):

@@ -10,12 +10,58 @@ of the dbt staging models, where analysts can read and test it.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+# An age limit the registry leaves open.
+NO_AGE = ("N/A", "NA", "NONE")
+AGE_PATTERN = re.compile(r"^(\d+(\.\d+)?) (Years?|Months?|Weeks?|Days?|Hours?|Minutes?)$", re.IGNORECASE)
+
+
+def _real_calendar_date(value: str) -> str:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` naming a real calendar period."""
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise ValueError(f"not a calendar date ({exc})") from None
+    return value
+
+
+def latest_posting_date() -> str:
+    """The latest posting date accepted: tomorrow (the registry's clock may run ahead of ours)."""
+    return (dt.date.today() + dt.timedelta(days=1)).isoformat()
+
+
+def _not_in_future(value: str) -> str:
+    if value > latest_posting_date():
+        raise ValueError("a posting date cannot be in the future")
+    return value
+
+
+def _age(value: str) -> str:
+    """An eligibility age: a non-negative number and a known unit ("18 Years"), or "N/A"."""
+    if value.upper() in NO_AGE:
+        return value
+    if not AGE_PATTERN.match(value):
+        raise ValueError(f"unrecognised age {value!r}: expected '<number> <Years|Months|Weeks|Days|Hours|Minutes>'")
+    return value
+
 
 NctId = Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]
-PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+PartialDate = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"), AfterValidator(_real_calendar_date)
+]
+PostingDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    AfterValidator(_real_calendar_date),
+    AfterValidator(_not_in_future),
+]
+Age = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_age)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 # Model field -> where it lives in the API document (also used to name fields in errors).
@@ -67,7 +113,9 @@ LIST_PATHS: dict[str, str] = {
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    # No registry text field comes near 100,000 characters (a brief summary is capped at 5,000);
+    # anything longer is a broken export, not a study.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, str_max_length=100_000)
 
 
 class Intervention(_Row):
@@ -120,17 +168,17 @@ class Study(_Row):
     primary_completion_date_type: str | None = None
     completion_date: PartialDate | None = None
     completion_date_type: str | None = None
-    first_submit_date: PartialDate | None = None
-    first_post_date: PartialDate | None = None
-    last_update_post_date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    first_submit_date: PostingDate | None = None
+    first_post_date: PostingDate | None = None
+    last_update_post_date: PostingDate
     study_type: str | None = None
     phases: list[str] = []
     allocation: str | None = None
     primary_purpose: str | None = None
     enrollment_count: int | None = Field(default=None, ge=0)
     enrollment_type: str | None = None
-    minimum_age: str | None = None
-    maximum_age: str | None = None
+    minimum_age: Age | None = None
+    maximum_age: Age | None = None
     sex: str | None = None
     healthy_volunteers: bool | None = None
     brief_summary: str | None = None
@@ -173,6 +221,12 @@ def _json_path(loc: tuple[Any, ...]) -> str:
     return ".".join([base, *(f"[{part}]" if isinstance(part, int) else str(part) for part in rest)])
 
 
+def _reason(error: Any) -> str:
+    if error["type"] == "missing":
+        return "required field is missing"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def parse_study(document: Any) -> Study:
     """Validate one API v2 study object, raising :class:`StudyRejected` with every failure."""
     if not isinstance(document, dict):
@@ -184,8 +238,5 @@ def parse_study(document: Any) -> Study:
         return Study.model_validate(values)
     except ValidationError as exc:
         record_id = values.get("nct_id") if isinstance(values.get("nct_id"), str) else None
-        errors = [
-            (_json_path(error["loc"]), error["msg"] if error["type"] != "missing" else "required field is missing")
-            for error in exc.errors()
-        ]
+        errors = [(_json_path(error["loc"]), _reason(error)) for error in exc.errors()]
         raise StudyRejected(record_id, errors) from None

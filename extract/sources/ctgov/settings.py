@@ -13,3 +13,6 @@ DATASET_NAME = "raw_ctgov"
 DEFAULT_BULK_ENGINE = "duckdb"
 # Documents per DuckDB batch in the bulk fast path: memory is bounded by the batch, not by N.
 BULK_BATCH_SIZE = 10_000
+# Longer documents (a registry record is a few kB; one with results a few hundred) go through the
+# per-record path: DuckDB holds several copies of a document while parsing it.
+BULK_MAX_DOCUMENT_CHARS = 1_000_000

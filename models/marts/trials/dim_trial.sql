@@ -1,8 +1,74 @@
 with
 
-trials as (
+resolved_trials as (
+
+    select * from {{ ref('int_trials__deduplicated') }}
+
+),
+
+ctgov_trials as (
 
     select * from {{ ref('int_trials__normalized') }}
+
+),
+
+status_flags as (
+
+    select distinct
+        trial_status,
+        is_active
+    from {{ ref('trial_status_mapping') }}
+
+),
+
+trials as (
+
+    {#- One row per real trial (identity resolution over every registry); CT.gov's richer
+        fields where the trial has a CT.gov record, the precedence-resolved value otherwise. -#}
+    select
+        resolved_trials.trial_id,
+        ctgov_trials.nct_id,
+        ctgov_trials.acronym,
+        ctgov_trials.study_type,
+        ctgov_trials.allocation,
+        ctgov_trials.primary_purpose,
+        ctgov_trials.enrollment_type,
+        ctgov_trials.why_stopped,
+        ctgov_trials.accepts_healthy_volunteers,
+        ctgov_trials.primary_completion_date,
+        ctgov_trials.primary_completion_date_precision,
+        ctgov_trials.completion_date,
+        ctgov_trials.completion_date_precision,
+        ctgov_trials.first_posted_date,
+        ctgov_trials.last_update_posted_date,
+        resolved_trials.registries,
+        resolved_trials.registry_count,
+        resolved_trials.registry_record_count,
+        resolved_trials.sponsor_name as resolved_sponsor_name,
+        coalesce(ctgov_trials.brief_title, resolved_trials.brief_title) as brief_title,
+        coalesce(ctgov_trials.official_title, resolved_trials.title) as official_title,
+        coalesce(ctgov_trials.trial_status, resolved_trials.trial_status, 'unknown') as trial_status,
+        coalesce(ctgov_trials.source_status, resolved_trials.source_status) as source_status,
+        coalesce(ctgov_trials.phase, resolved_trials.phase) as phase,
+        coalesce(ctgov_trials.eligible_sex, resolved_trials.eligible_sex) as eligible_sex,
+        cast(
+            coalesce(ctgov_trials.enrollment_count, resolved_trials.enrollment_count) as {{ dbt.type_int() }}
+        ) as enrollment_count,
+        coalesce(ctgov_trials.minimum_age_years, resolved_trials.minimum_age_years) as minimum_age_years,
+        coalesce(ctgov_trials.maximum_age_years, resolved_trials.maximum_age_years) as maximum_age_years,
+        coalesce(ctgov_trials.is_active, status_flags.is_active, false) as is_active,
+        coalesce(ctgov_trials.has_results, false) as has_results,
+        coalesce(ctgov_trials.start_date, resolved_trials.start_date) as start_date,
+        case
+            when ctgov_trials.start_date is not null then ctgov_trials.start_date_precision
+            else resolved_trials.start_date_precision
+        end as start_date_precision,
+        coalesce(ctgov_trials.first_submitted_date, resolved_trials.first_registered_date) as first_submitted_date
+    from resolved_trials
+    left join ctgov_trials
+        on resolved_trials.trial_id = ctgov_trials.trial_id
+    left join status_flags
+        on resolved_trials.trial_status = status_flags.trial_status
 
 ),
 
@@ -96,7 +162,13 @@ final as (
         trials.completion_date_precision,
         trials.first_submitted_date,
         trials.first_posted_date,
-        trials.last_update_posted_date
+        trials.last_update_posted_date,
+
+        ----------  registries (identity resolution)
+        trials.registries,
+        trials.registry_count,
+        trials.registry_record_count,
+        trials.resolved_sponsor_name
 
     from trials
     left join status_vocabulary

@@ -67,6 +67,33 @@ def messy_inputs(folder: Path) -> Path:
         variant("NCT90000010", lambda p: p["conditionsModule"].__setitem__("conditions", [])),
     ]
     (folder / "extra.ndjson").write_text("\n".join(json.dumps(s) for s in lines) + "\n{not json\n\n", encoding="utf-8")
+
+    def status(key: str, value: str):
+        return lambda p: p["statusModule"].__setitem__(key, {"date": value})
+
+    def eligibility(key: str, value: str):
+        return lambda p: p.setdefault("eligibilityModule", {}).__setitem__(key, value)
+
+    # The boundary model's stricter rules (calendar dates, posting dates, ages, field length):
+    # the SQL checks must never accept what pydantic rejects.
+    rules = [
+        variant("NCT90000014", status("startDateStruct", "2021-02-30")),
+        variant("NCT90000015", status("startDateStruct", "2020-13")),
+        variant("NCT90000016", status("startDateStruct", "0000")),
+        variant("NCT90000017", status("lastUpdatePostDateStruct", "2999-01-01")),
+        variant("NCT90000018", status("studyFirstPostDateStruct", "2020-03")),
+        variant("NCT90000019", eligibility("minimumAge", "-5 Years")),
+        variant("NCT90000020", eligibility("maximumAge", "18 Fortnights")),
+        variant("NCT90000021", put("descriptionModule", "briefSummary", "x" * 100_001)),
+        # accepted by both: a leap day, an age in lower case with spaces, an open limit
+        variant("NCT90000022", status("startDateStruct", "2020-02-29")),
+        variant("NCT90000023", eligibility("maximumAge", " 18 years ")),
+        variant("NCT90000024", eligibility("minimumAge", "N/A")),
+    ]
+    texts = [json.dumps(s) for s in rules]
+    # a key twice: DuckDB keeps one value, the per-record path quarantines the document
+    texts.append(texts[-1].replace('"NCT90000024"', '"NCT90000025", "nctId": "NCT90000026"', 1))
+    (folder / "rules.ndjson").write_text("\n".join(texts) + "\n", encoding="utf-8")
     # an API page and a plain list: both are deferred to the per-record path
     page = {"studies": [variant("NCT90000011", lambda p: None), variant("NCT90000012", lambda p: None)]}
     (folder / "page.json").write_text(json.dumps(page), encoding="utf-8")
@@ -113,17 +140,21 @@ def test_both_bulk_engines_write_identical_raw_tables(tmp_path, warehouse, monke
         assert fast[table] == python[table], table
     ids = {row[python["studies"][0].index("nct_id")] for row in python["studies"][1]}
     assert {"NCT90000001", "NCT90000004", "NCT90000011", "NCT90000013"} <= ids
-    assert not {"NCT90000006", "NCT90000007", "NCT90000008"} & ids
-    quarantined = {row[python["quarantine"][0].index("record_id")] for row in python["quarantine"][1]}
-    assert {"NCT90000006", "NCT90000007", "NCT90000008"} <= quarantined
+    assert {"NCT90000022", "NCT90000023", "NCT90000024"} <= ids
+    rejected = {f"NCT900000{i:02d}" for i in (6, 7, 8, *range(14, 22))}
+    assert not rejected & ids
+    quarantine = python["quarantine"]
+    assert rejected <= {row[quarantine[0].index("record_id")] for row in quarantine[1]}
+    assert "rules.ndjson:12" in {row[quarantine[0].index("location")] for row in quarantine[1]}
 
 
 def test_sql_checks_accept_clean_records_and_defer_the_rest(tmp_path):
     inputs = messy_inputs(tmp_path / "inputs")
     documents = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(inputs.glob("NCT*.json"))]
     documents += [
-        (f"extra.ndjson:{i}", line)
-        for i, line in enumerate((inputs / "extra.ndjson").read_text().splitlines(), start=1)
+        (f"{name}:{i}", line)
+        for name in ("extra.ndjson", "rules.ndjson")
+        for i, line in enumerate((inputs / name).read_text().splitlines(), start=1)
         if line.strip()
     ]
     parser = BulkParser()
@@ -135,9 +166,11 @@ def test_sql_checks_accept_clean_records_and_defer_the_rest(tmp_path):
     # Real records without a status module (the two stubs), coercions, rule failures, bad JSON.
     assert {"NCT00465816.json", "NCT03453554.json"} <= deferred
     assert {f"extra.ndjson:{i}" for i in (1, 2, 3, 6, 7, 8, 11)} <= deferred
+    assert {f"rules.ndjson:{i}" for i in range(1, 9)} <= deferred
     # Clean records, including whitespace to strip and empty or missing lists, are accepted.
     accepted = set(batch.tables["studies"].column("source_location").to_pylist())
     assert {"extra.ndjson:4", "extra.ndjson:5", "extra.ndjson:9", "extra.ndjson:10"} <= accepted
+    assert {"rules.ndjson:9", "rules.ndjson:10", "rules.ndjson:11"} <= accepted
     assert len(accepted) + len(deferred) == len(documents)
 
 

@@ -1,0 +1,2 @@
+-- Metabase's own application database, beside the serving database on the same server.
+create database metabase;

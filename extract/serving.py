@@ -1,0 +1,374 @@
+"""The serving copy: the public marts published from DuckDB to PostgreSQL, and trial search.
+
+A DuckDB file has one writer at a time, so BI tools and the search console read a separate
+PostgreSQL database. ``publish()`` copies every public mart (``models/marts/**``) there with
+dlt's postgres destination, merging on each table's primary key as the dbt manifest declares
+it; dlt loads into a staging dataset and merges each table in a transaction, so a publish that
+fails leaves the previous copy readable. ``build_serving()`` then builds the PostgreSQL-only
+search model (``models/serving``) with dbt's ``pg`` target, and ``search()`` calls its
+``search_trials`` function with bound parameters.
+
+Connection settings come from the environment, the same variables ``profiles.yml`` reads:
+``CTW_PG_HOST`` (default ``localhost``), ``CTW_PG_PORT`` (5432), ``CTW_PG_USER`` (postgres),
+``CTW_PG_PASSWORD`` (empty), ``CTW_PG_DATABASE`` (ctw; created on first publish when the user
+may). Schemas carry ``CTW_SCHEMA_PREFIX`` like every other schema of the project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from extract import settings
+from extract.dbt import run_dbt
+
+PUBLISH_PIPELINE = "ctw_publish"
+SERVING_SELECTOR = "path:models/serving"
+INSTALL_HINT = "pip install -e '.[serving]'"
+
+
+class ServingError(RuntimeError):
+    """PostgreSQL is unreachable, the serving extra is missing, or a publish failed."""
+
+
+@dataclass(frozen=True)
+class PgSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+    @classmethod
+    def from_env(cls) -> PgSettings:
+        return cls(
+            host=os.environ.get("CTW_PG_HOST", "localhost"),
+            port=int(os.environ.get("CTW_PG_PORT", "5432")),
+            user=os.environ.get("CTW_PG_USER", "postgres"),
+            password=os.environ.get("CTW_PG_PASSWORD", ""),
+            database=os.environ.get("CTW_PG_DATABASE", "ctw"),
+        )
+
+    def describe(self) -> str:
+        """Where, without the password."""
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{self.database}"
+
+    def connect_kwargs(self, database: str | None = None) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password,
+            "dbname": database or self.database,
+            "connect_timeout": 5,
+            "application_name": "ctw",
+        }
+
+
+def schema_name(layer: str) -> str:
+    """A schema name as dbt's generate_schema_name makes it (``CTW_SCHEMA_PREFIX`` + layer)."""
+    return os.environ.get("CTW_SCHEMA_PREFIX", "") + layer
+
+
+def _psycopg2():
+    try:
+        import psycopg2
+    except ImportError as exc:  # the serving extra is optional
+        raise ServingError(f"the PostgreSQL driver is not installed; run {INSTALL_HINT}") from exc
+    return psycopg2
+
+
+def connect(pg: PgSettings | None = None, database: str | None = None):
+    """A psycopg2 connection to the serving database (``ServingError`` when unreachable)."""
+    psycopg2 = _psycopg2()
+    pg = pg or PgSettings.from_env()
+    try:
+        return psycopg2.connect(**pg.connect_kwargs(database))
+    except psycopg2.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ServingError(f"cannot connect to PostgreSQL at {pg.describe()}: {reason}") from exc
+
+
+def ensure_database(pg: PgSettings | None = None) -> None:
+    """Connect, creating the serving database first when it is missing and the user may."""
+    psycopg2 = _psycopg2()
+    pg = pg or PgSettings.from_env()
+    try:
+        connect(pg).close()
+        return
+    except ServingError as exc:
+        if not isinstance(exc.__cause__, psycopg2.OperationalError) or "does not exist" not in str(exc):
+            raise
+    maintenance = connect(pg, database="postgres")
+    try:
+        maintenance.autocommit = True
+        with maintenance.cursor() as cursor:
+            cursor.execute("select 1 from pg_database where datname = %s", (pg.database,))
+            if cursor.fetchone() is None:
+                from psycopg2 import sql
+
+                cursor.execute(sql.SQL("create database {}").format(sql.Identifier(pg.database)))
+    finally:
+        maintenance.close()
+
+
+def unreachable_reason(pg: PgSettings | None = None) -> str | None:
+    """None when the serving database can be published to; otherwise why not, in one line."""
+    try:
+        ensure_database(pg)
+    except ServingError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - any driver error means "not reachable"
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Which tables to publish, and their keys, from the dbt manifest
+
+
+@dataclass(frozen=True)
+class MartTable:
+    name: str
+    schema: str
+    primary_key: tuple[str, ...]
+    columns: tuple[str, ...] = field(default=())
+
+
+def _manifest_path() -> Path:
+    return settings.project_dir() / "target" / "manifest.json"
+
+
+def _column_tests(manifest: dict, model_id: str) -> tuple[set[str], set[str], list[list[str]]]:
+    """Columns with a unique test, columns with a not_null test, compound-unique column lists."""
+    unique, not_null, compound = set(), set(), []
+    for node in manifest["nodes"].values():
+        if node.get("resource_type") != "test" or model_id not in node.get("depends_on", {}).get("nodes", []):
+            continue
+        metadata = node.get("test_metadata") or {}
+        name, kwargs = metadata.get("name"), metadata.get("kwargs") or {}
+        column = node.get("column_name") or kwargs.get("column_name")
+        if name == "unique" and column:
+            unique.add(column)
+        elif name == "not_null" and column:
+            not_null.add(column)
+        elif name in {"expect_compound_columns_to_be_unique", "unique_combination_of_columns"}:
+            columns = kwargs.get("column_list") or kwargs.get("combination_of_columns")
+            if columns:
+                compound.append(list(columns))
+    return unique, not_null, compound
+
+
+def primary_key_of(manifest: dict, model_id: str) -> tuple[str, ...]:
+    """The model's key: a primary_key constraint, else a unique + not_null column, else a
+    compound-unique test. Empty when the model declares none."""
+    node = manifest["nodes"][model_id]
+    for constraint in node.get("constraints") or []:
+        if constraint.get("type") == "primary_key" and constraint.get("columns"):
+            return tuple(constraint["columns"])
+    for name, column in (node.get("columns") or {}).items():
+        if any(c.get("type") == "primary_key" for c in column.get("constraints") or []):
+            return (name,)
+    unique, not_null, compound = _column_tests(manifest, model_id)
+    # Prefer the declared column order, so the first documented id column wins.
+    for name in node.get("columns") or {}:
+        if name in unique and name in not_null:
+            return (name,)
+    if compound:
+        return tuple(compound[0])
+    return ()
+
+
+def mart_tables(manifest: dict | None = None) -> list[MartTable]:
+    """Every enabled public mart under models/marts/ materialised as a table, with its key."""
+    if manifest is None:
+        path = _manifest_path()
+        if not path.exists():
+            run_dbt(["parse"])
+        manifest = json.loads(path.read_text())
+    project = manifest["metadata"].get("project_name") or "clinical_trials_warehouse"
+    tables = []
+    for model_id, node in manifest["nodes"].items():
+        if node.get("resource_type") != "model" or node.get("package_name") != project:
+            continue
+        if not node.get("original_file_path", "").startswith("models/marts/"):
+            continue
+        config = node.get("config") or {}
+        if not config.get("enabled", True) or config.get("materialized") not in {"table", "incremental"}:
+            continue
+        if node.get("access", config.get("access")) not in {None, "public"}:
+            continue
+        key = primary_key_of(manifest, model_id)
+        if not key:
+            raise ServingError(
+                f"mart {node['name']} declares no primary key (a primary_key constraint, a unique and "
+                "not_null column, or expect_compound_columns_to_be_unique); publish merges on it"
+            )
+        tables.append(MartTable(node["alias"] or node["name"], node["schema"], key, tuple(node.get("columns") or ())))
+    return sorted(tables, key=lambda table: table.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Publish
+
+
+@dataclass
+class PublishSummary:
+    target: str
+    dataset: str
+    rows: dict[str, int]
+
+    def describe(self) -> str:
+        total = sum(self.rows.values())
+        return f"published {len(self.rows)} marts ({total} rows) to {self.target}, schema {self.dataset}"
+
+
+def _read_mart(connection, table: MartTable):
+    relation = f'"{table.schema}"."{table.name}"'
+    result = connection.sql(f"select * from {relation}")
+    # duckdb >= 1.4 has to_arrow_table(); older releases return a table from arrow()
+    fetch = getattr(result, "to_arrow_table", None) or result.arrow
+    return fetch()
+
+
+def _column_hints(data) -> list[dict[str, Any]]:
+    """dlt hints that keep DuckDB's types: naive timestamps stay ``timestamp without time zone``
+    (dlt would otherwise load them as ``timestamptz``) and key columns are not null."""
+    import pyarrow as pa
+
+    hints = []
+    for arrow_field in data.schema:
+        if pa.types.is_timestamp(arrow_field.type) and arrow_field.type.tz is None:
+            hints.append({"name": arrow_field.name, "data_type": "timestamp", "timezone": False})
+    return hints
+
+
+def _publish_pipeline(pg: PgSettings, dataset: str):
+    import dlt
+    from dlt.sources.credentials import ConnectionStringCredentials
+
+    credentials = ConnectionStringCredentials(
+        {
+            "drivername": "postgresql",
+            "host": pg.host,
+            "port": pg.port,
+            "username": pg.user,
+            # dlt insists on a password; a trust or peer-authenticated server ignores it.
+            "password": pg.password or "unused",
+            "database": pg.database,
+        }
+    )
+    return dlt.pipeline(
+        pipeline_name=PUBLISH_PIPELINE,
+        destination=dlt.destinations.postgres(credentials=credentials),
+        dataset_name=dataset,
+        pipelines_dir=str(settings.pipelines_dir()),
+        progress=None,
+    )
+
+
+def publish(tables: Sequence[str] | None = None, pg: PgSettings | None = None) -> PublishSummary:
+    """Copy the public marts from the DuckDB warehouse to PostgreSQL, merging on primary keys."""
+    import dlt
+    import duckdb
+    import pyarrow as pa
+
+    try:
+        import dlt.destinations.impl.postgres.postgres  # noqa: F401 - needs psycopg2
+    except ImportError as exc:
+        raise ServingError(f"dlt's postgres destination is not installed; run {INSTALL_HINT}") from exc
+
+    pg = pg or PgSettings.from_env()
+    ensure_database(pg)
+    marts = [table for table in mart_tables() if tables is None or table.name in tables]
+    warehouse = settings.duckdb_path()
+    if not warehouse.exists():
+        raise ServingError(f"no warehouse at {warehouse}; run `ctw run` or `ctw build` first")
+
+    dataset = schema_name("marts")
+    pipeline = _publish_pipeline(pg, dataset)
+    # Every publish is a full copy of the marts: a package left by a failed publish is stale.
+    # (dlt >= 1.30 calls this abort_packages).
+    abort = getattr(pipeline, "abort_packages", None) or pipeline.drop_pending_packages
+    abort()
+
+    rows: dict[str, int] = {}
+    resources = []
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        for table in marts:
+            data = _read_mart(connection, table)
+            # Key columns are not null (dbt tests say so); telling arrow keeps dlt's hints in agreement.
+            data = data.cast(
+                pa.schema(
+                    [f.with_nullable(False) if f.name in table.primary_key else f for f in data.schema],
+                    metadata=data.schema.metadata,
+                )
+            )
+            rows[table.name] = data.num_rows
+            resources.append(
+                dlt.resource(
+                    data,
+                    name=table.name,
+                    table_name=table.name,
+                    primary_key=list(table.primary_key),
+                    columns=_column_hints(data),
+                    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+                )
+            )
+    if not resources:
+        raise ServingError("the manifest lists no public marts to publish")
+    pipeline.run(resources)
+    return PublishSummary(target=pg.describe(), dataset=dataset, rows=rows)
+
+
+def build_serving() -> None:
+    """Build the PostgreSQL-only search model and its search function (dbt ``pg`` target)."""
+    run_dbt(["build", "--target", "pg", "--select", SERVING_SELECTOR])
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    trial_id: str
+    registry_ids: list[str]
+    brief_title: str | None
+    acronym: str | None
+    trial_status: str | None
+    phase: str | None
+    countries: list[str]
+    start_date: date | None
+    search_rank: float
+
+
+def search(
+    query: str,
+    status: str | None = None,
+    phase: str | None = None,
+    country: str | None = None,
+    start_from: date | None = None,
+    start_to: date | None = None,
+    limit: int = 20,
+    pg: PgSettings | None = None,
+) -> list[SearchHit]:
+    """Ranked trials from ``search_trials``; every argument is a bound parameter."""
+    from psycopg2 import sql
+
+    statement = sql.SQL(
+        "select trial_id, registry_ids, brief_title, acronym, trial_status, phase, countries, "
+        "start_date, search_rank from {}.search_trials(%s, %s, %s, %s, %s, %s) limit %s"
+    ).format(sql.Identifier(schema_name("serving")))
+    connection = connect(pg)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, (query, status, phase, country, start_from, start_to, limit))
+            return [SearchHit(*row) for row in cursor.fetchall()]
+    finally:
+        connection.close()

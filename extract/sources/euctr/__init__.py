@@ -1,0 +1,87 @@
+"""EU Clinical Trials Register plain-text downloads as a dlt source.
+
+One resource, ``protocols``: one row per trial and member state (the download's own unit),
+merged on ``protocol_id`` (EudraCT number + member-state code). A trial registered in seven
+member states is seven rows here and one trial in staging, with a per-country status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dlt
+
+from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
+from extract.quarantine import Rejection, routed_hints
+
+from .helpers import ProtocolBlock, iter_protocols
+from .models import REQUIRED, EuctrProtocol
+from .settings import FILE_SUFFIXES, SOURCE_NAME
+
+PROTOCOL_COLUMNS: dict[str, dict[str, Any]] = {
+    **text_columns(EuctrProtocol),
+    "protocol_id": {"data_type": "text", "nullable": False},
+    "eudract_number": {"data_type": "text", "nullable": False},
+    "record_hash": {"data_type": "text", "nullable": False},
+    "extracted_at": {"data_type": "timestamp"},
+}
+
+
+@dlt.source(name=SOURCE_NAME)
+def euctr_source(path: str = dlt.config.value) -> Any:
+    """EUCTR protocols read from ``path`` (a download file or a folder of them)."""
+    return protocols(path)
+
+
+@dlt.resource(
+    name="protocols",
+    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+    **routed_hints("protocols", "protocol_id", PROTOCOL_COLUMNS),
+)
+def protocols(path: str) -> Iterator[dict[str, Any]]:
+    """Validated protocols; unreadable files and bad fields go to ``quarantine``."""
+    for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+        for item in iter_protocols(file):
+            if isinstance(item, Rejection):
+                yield report(item)
+                continue
+            row, rejections = to_row(item)
+            for rejection in rejections:
+                yield report(rejection)
+            if row is not None:
+                yield row
+
+
+def to_row(block: ProtocolBlock) -> tuple[dict[str, Any] | None, list[Rejection]]:
+    fields = block.fields
+    record_id = "-".join(p for p in (fields.get("eudract_number"), fields.get("member_state_code")) if p)
+    protocol, rejections = validate(
+        EuctrProtocol, fields, source=SOURCE_NAME, location=block.location,
+        record_id=record_id or f"protocol {block.number}", required=REQUIRED,
+    )
+    if protocol is None:
+        return None, rejections
+    values = protocol.model_dump()
+    protocol_id = f"{values['eudract_number']}-{values['member_state_code']}"
+    sponsors = values.pop("sponsors")
+    countries = values.pop("sponsor_countries")
+    return {
+        "protocol_id": protocol_id,
+        **values,
+        "record_hash": record_hash({**values, "sponsors": sponsors}),
+        "source_location": block.location,
+        "extracted_at": datetime.now(UTC).replace(tzinfo=None),
+        "sponsors": [
+            {
+                "protocol_id": protocol_id,
+                "eudract_number": values["eudract_number"],
+                "sponsor_rank": rank,
+                "sponsor_name": name,
+                "sponsor_country": countries[rank - 1] if rank <= len(countries) else None,
+            }
+            for rank, name in enumerate(sponsors, start=1)
+        ],
+    }, rejections

@@ -1,0 +1,88 @@
+"""WHO ICTRP (International Clinical Trials Registry Platform) exports as a dlt source.
+
+One resource, ``trials``, reads a folder of ICTRP exports: the XML download
+(``<Trials_downloaded_from_ICTRP><Trial>...``) and the CSV export of the same fields. ICTRP
+republishes records of every primary registry, each with its secondary IDs, which is what links
+one trial's records across registries. Records merge on ``trial_id``; files already loaded are
+skipped (see :mod:`extract.files`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dlt
+
+from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
+from extract.quarantine import Rejection, routed_hints
+
+from .helpers import RawRecord, exported_at, iter_records, shape
+from .models import REQUIRED, IctrpTrial
+from .settings import FILE_SUFFIXES, SOURCE_NAME
+
+TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
+    **text_columns(IctrpTrial),
+    "trial_id": {"data_type": "text", "nullable": False},
+    "record_hash": {"data_type": "text", "nullable": False},
+    # The same trial in two exports of one batch: keep the latest export.
+    "exported_at": {"data_type": "timestamp", "dedup_sort": "desc"},
+    "extracted_at": {"data_type": "timestamp"},
+}
+
+
+@dlt.source(name=SOURCE_NAME)
+def ictrp_source(path: str = dlt.config.value) -> Any:
+    """WHO ICTRP trials read from ``path`` (an export file or a folder of them)."""
+    return trials(path)
+
+
+@dlt.resource(
+    name="trials",
+    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+    **routed_hints("trials", "trial_id", TRIAL_COLUMNS),
+)
+def trials(path: str) -> Iterator[dict[str, Any]]:
+    """Validated ICTRP records; unreadable files and bad records go to ``quarantine``."""
+    for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+        for item in iter_records(file):
+            if isinstance(item, Rejection):
+                yield report(item)
+                continue
+            row = to_row(item, file.location)
+            for rejection in row.pop("_rejections"):
+                yield report(rejection)
+            if row.get("trial_id"):
+                yield row
+
+
+def to_row(record: RawRecord, location: str) -> dict[str, Any]:
+    data = shape(record.fields)
+    record_id = data.get("trial_id") or f"record {record.number}"
+    trial, rejections = validate(
+        IctrpTrial, data, source=SOURCE_NAME, location=record.location, record_id=record_id,
+        required=REQUIRED,
+    )
+    if trial is None:
+        return {"_rejections": rejections}
+    values = trial.model_dump()
+    trial_id = values["trial_id"]
+    lists = {name: values.pop(name) for name in ("secondary_ids", "countries", "conditions", "interventions")}
+    return {
+        **values,
+        "record_hash": record_hash({**values, **lists}),
+        "exported_at": exported_at(values.get("export_date")),
+        "source_location": location,
+        "extracted_at": datetime.now(UTC).replace(tzinfo=None),
+        "secondary_ids": [
+            {"trial_id": trial_id, "secondary_id": value} for value in lists["secondary_ids"]
+        ],
+        "countries": [{"trial_id": trial_id, "country_name": value} for value in lists["countries"]],
+        "conditions": [{"trial_id": trial_id, "condition_name": value} for value in lists["conditions"]],
+        "interventions": [
+            {"trial_id": trial_id, "intervention_name": value} for value in lists["interventions"]
+        ],
+        "_rejections": rejections,
+    }

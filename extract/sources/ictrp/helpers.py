@@ -1,0 +1,128 @@
+"""Reading WHO ICTRP exports: the XML ``<Trials><Trial>`` download and the CSV of the same fields.
+
+Both shapes become the same dictionaries (field names lower-cased, spaces turned into
+underscores), so one validation and one table serve both.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+
+from extract.files import InputFile, clean, decode_text, split_list
+from extract.quarantine import Rejection
+
+from .settings import REQUIRED_COLUMNS, SOURCE_NAME
+
+LIST_FIELDS = {
+    "secondary_id": ("secondary_ids", ";"),
+    "secondary_ids": ("secondary_ids", ";"),
+    "countries": ("countries", ";"),
+    "condition": ("conditions", ";\n"),
+    "intervention": ("interventions", ";\n"),
+}
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+class RawRecord:
+    """One record's fields with where it was read (``file#record-number``)."""
+
+    __slots__ = ("fields", "location", "number")
+
+    def __init__(self, fields: dict[str, Any], location: str, number: int):
+        self.fields = fields
+        self.location = location
+        self.number = number
+
+
+def field_name(name: str) -> str:
+    return re.sub(r"\s+", "_", name.strip()).lower()
+
+
+def shape(raw: dict[str, str | None]) -> dict[str, Any]:
+    """ICTRP fields as model input: values stripped, list fields split, TrialID renamed."""
+    shaped: dict[str, Any] = {}
+    for name, value in raw.items():
+        key = field_name(name)
+        if key in LIST_FIELDS:
+            target, separators = LIST_FIELDS[key]
+            text = _BR.sub("\n", value or "")
+            shaped.setdefault(target, []).extend(split_list(text, separators))
+        elif key == "trialid":
+            shaped["trial_id"] = clean(value)
+        else:
+            shaped[key] = clean(value)
+    return shaped
+
+
+def exported_at(value: str | None) -> datetime | None:
+    """ICTRP's export timestamp: "4/7/2020 1:08:32 AM" (US, CSV) or "06/09/2024 16:01:13"
+    (day first, 24-hour, XML). An AM/PM marker means month first."""
+    if not value:
+        return None
+    for pattern in ("%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(value.strip(), pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def iter_records(file: InputFile) -> Iterator[RawRecord | Rejection]:
+    if file.location.lower().endswith(".xml"):
+        yield from _iter_xml(file)
+    else:
+        yield from _iter_csv(file)
+
+
+def _iter_xml(file: InputFile) -> Iterator[RawRecord | Rejection]:
+    number = 0
+    parser = etree.iterparse(io.BytesIO(file.data), events=("end",), tag="Trial", recover=False)
+    try:
+        for _, element in parser:
+            number += 1
+            fields = {child.tag: (child.text or "") for child in element if isinstance(child.tag, str)}
+            yield RawRecord(fields, f"{file.location}#{number}", number)
+            element.clear()
+    except etree.XMLSyntaxError as exc:
+        line = exc.position[0] if exc.position else "?"
+        yield Rejection(
+            SOURCE_NAME,
+            file.location,
+            f"unreadable XML after record {number} (line {line}): {exc.msg}; "
+            f"{number} record(s) before it were read",
+            record_id=f"record {number + 1}",
+            field="<file>",
+        )
+
+
+def _iter_csv(file: InputFile) -> Iterator[RawRecord | Rejection]:
+    text = decode_text(file, SOURCE_NAME)
+    if isinstance(text, Rejection):
+        yield text
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = {field_name(c) for c in reader.fieldnames or []}
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        yield Rejection(
+            SOURCE_NAME,
+            file.location,
+            f"missing required column(s) {', '.join(missing)}; header is {reader.fieldnames}",
+            field="<header>",
+        )
+        return
+    try:
+        for number, row in enumerate(reader, start=1):
+            fields = {k: v for k, v in row.items() if k is not None}
+            yield RawRecord(fields, f"{file.location}#{number}", number)
+    except csv.Error as exc:
+        yield Rejection(
+            SOURCE_NAME, file.location, f"unreadable CSV at line {reader.line_num}: {exc}", field="<file>"
+        )

@@ -1,0 +1,88 @@
+"""ISRCTN registry (ISRCTN API XML, ``fullTrial`` records) as a dlt source.
+
+One resource, ``trials``, merged on the ISRCTN number. Files already loaded are skipped; on
+top of that a record whose ``lastUpdated`` is not newer than the stored cursor is not re-loaded
+(dlt incremental on ``last_updated``), which is how the live API is queried too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dlt
+
+from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
+from extract.quarantine import Rejection, routed_hints
+
+from .helpers import TrialRecord, iter_trials
+from .models import REQUIRED, IsrctnTrial
+from .settings import FILE_SUFFIXES, SOURCE_NAME
+
+TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
+    **text_columns(IsrctnTrial),
+    "isrctn": {"data_type": "text", "nullable": False},
+    "last_updated": {"data_type": "text", "nullable": False, "dedup_sort": "desc"},
+    "record_hash": {"data_type": "text", "nullable": False},
+    "extracted_at": {"data_type": "timestamp"},
+}
+
+
+@dlt.source(name=SOURCE_NAME)
+def isrctn_source(path: str = dlt.config.value) -> Any:
+    """ISRCTN trials read from ``path`` (an API XML file or a folder of them)."""
+    return trials(
+        path,
+        last_updated=dlt.sources.incremental(
+            "last_updated", initial_value="2000-01-01", primary_key="isrctn",
+            on_cursor_value_missing="include",
+        ),
+    )
+
+
+@dlt.resource(
+    name="trials",
+    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+    **routed_hints("trials", "isrctn", TRIAL_COLUMNS),
+)
+def trials(
+    path: str,
+    last_updated: dlt.sources.incremental[str] = dlt.sources.incremental(
+        "last_updated", initial_value="2000-01-01", on_cursor_value_missing="include"
+    ),
+) -> Iterator[dict[str, Any]]:
+    """Validated ISRCTN trials; unreadable files and bad records go to ``quarantine``."""
+    for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+        for item in iter_trials(file):
+            if isinstance(item, Rejection):
+                yield report(item)
+                continue
+            row, rejections = to_row(item, file.location)
+            for rejection in rejections:
+                yield report(rejection)
+            if row is not None:
+                yield row
+
+
+def to_row(record: TrialRecord, location: str) -> tuple[dict[str, Any] | None, list[Rejection]]:
+    trial, rejections = validate(
+        IsrctnTrial, record.fields, source=SOURCE_NAME, location=record.location,
+        record_id=record.fields.get("isrctn") or f"record {record.number}", required=REQUIRED,
+    )
+    if trial is None:
+        return None, rejections
+    values = trial.model_dump()
+    isrctn = values["isrctn"]
+    lists = {name: values.pop(name) for name in ("secondary_numbers", "countries", "conditions", "interventions")}
+    return {
+        **values,
+        "record_hash": record_hash({**values, **lists}),
+        "source_location": location,
+        "extracted_at": datetime.now(UTC).replace(tzinfo=None),
+        "secondary_numbers": [{"isrctn": isrctn, "secondary_number": v} for v in lists["secondary_numbers"]],
+        "countries": [{"isrctn": isrctn, "country_name": v} for v in lists["countries"]],
+        "conditions": [{"isrctn": isrctn, "condition_name": v} for v in lists["conditions"]],
+        "interventions": [{"isrctn": isrctn, "intervention_name": v} for v in lists["interventions"]],
+    }, rejections

@@ -1,0 +1,174 @@
+"""Reading the delivered files: which table a file or sheet holds, and its rows with locations."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .settings import FILE_SUFFIXES
+
+# Checked in order: "participations" must win over "patients" for a name holding both words.
+TABLE_KEYWORDS = (
+    ("particip", "participations"),
+    ("medic", "medications"),
+    ("patient", "patients"),
+    ("stud", "studies"),
+    ("trial", "studies"),
+)
+
+
+def table_for(name: str) -> str | None:
+    """The raw table a file or sheet name refers to, or None when it names none."""
+    lowered = name.lower()
+    for keyword, table in TABLE_KEYWORDS:
+        if keyword in lowered:
+            return table
+    return None
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def list_files(folder: Path) -> list[InputFile]:
+    """Data files directly inside ``folder``, sorted by name, with their content hash."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"patients input folder not found: {folder}")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FILE_SUFFIXES)
+    return [InputFile(p, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One delivered row: its table, where it came from, and its cells by original header."""
+
+    table: str
+    location: str  # "file.csv line 12", "book.xlsx sheet patients row 3"
+    sheet: str | None
+    line: int
+    cells: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    location: str
+    reason: str
+    raw: str | None = None
+    table: str | None = None
+
+
+def iter_rows(file: InputFile) -> Iterator[Row | Unreadable]:
+    suffix = file.path.suffix.lower()
+    if suffix == ".xlsx":
+        yield from _xlsx_rows(file)
+        return
+    table = table_for(file.name)
+    if table is None:
+        yield Unreadable(
+            file.name,
+            "file name names no known table (patients, studies, participations, medications)",
+        )
+        return
+    try:
+        text = file.path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield Unreadable(file.name, f"not UTF-8 text: {exc}", table=table)
+        return
+    if suffix == ".csv":
+        yield from _csv_rows(file.name, table, text)
+    else:
+        yield from _jsonl_rows(file.name, table, text)
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """Sites use ``;`` or ``,``: whichever occurs more often in the header line."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def _csv_rows(name: str, table: str, text: str) -> Iterator[Row | Unreadable]:
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first_line))
+    header = next(reader, None)
+    if not header:
+        yield Unreadable(name, "empty file: no header line", table=table)
+        return
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line holds no record
+        if len(cells) != len(header):
+            yield Unreadable(
+                f"{name} line {line}",
+                f"{len(cells)} cells where the header has {len(header)}",
+                raw=json.dumps(cells, ensure_ascii=False),
+                table=table,
+            )
+            continue
+        yield Row(table, f"{name} line {line}", None, line, dict(zip(header, cells, strict=True)))
+
+
+def _jsonl_rows(name: str, table: str, text: str) -> Iterator[Row | Unreadable]:
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            document = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield Unreadable(
+                f"{name} line {line}",
+                f"not valid JSON: {exc.msg} at column {exc.colno}",
+                raw,
+                table,
+            )
+            continue
+        if not isinstance(document, dict):
+            yield Unreadable(f"{name} line {line}", "a JSON line must hold one object", raw, table)
+            continue
+        yield Row(table, f"{name} line {line}", None, line, document)
+
+
+def _xlsx_rows(file: InputFile) -> Iterator[Row | Unreadable]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(file.path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for broken files
+        yield Unreadable(file.name, f"not a readable Excel workbook: {exc}")
+        return
+    try:
+        for sheet in workbook.worksheets:
+            table = table_for(sheet.title) or table_for(file.name)
+            if table is None:
+                yield Unreadable(
+                    f"{file.name} sheet {sheet.title}", "sheet name names no known table"
+                )
+                continue
+            rows = sheet.iter_rows(values_only=True)
+            header = next(rows, None)
+            if not header:
+                continue
+            for number, values in enumerate(rows, start=2):
+                if all(value is None or str(value).strip() == "" for value in values):
+                    continue
+                cells = {str(h): v for h, v in zip(header, values, strict=False) if h is not None}
+                yield Row(
+                    table,
+                    f"{file.name} sheet {sheet.title} row {number}",
+                    sheet.title,
+                    number,
+                    cells,
+                )
+    finally:
+        workbook.close()

@@ -1,0 +1,199 @@
+{#-
+    Every registry record in one shape, one row per (registry, registry_id), with status and
+    phase mapped onto the warehouse vocabularies. registry_precedence orders registries when
+    their values conflict (lower wins): ctgov 1, euctr 2, isrctn 3, ictrp 4. ClinicalTrials.gov
+    is first because its records are the most structured; ICTRP last because it republishes the
+    others. Every record stays here, so the values that lose stay queryable.
+-#}
+with
+
+ctgov as (
+
+    select * from {{ ref('int_trials__normalized') }}
+
+),
+
+euctr as (
+
+    select * from {{ ref('int_trials__euctr_collapsed') }}
+
+),
+
+isrctn as (
+
+    select * from {{ ref('stg_isrctn__trials') }}
+
+),
+
+ictrp as (
+
+    select * from {{ ref('stg_ictrp__trials') }}
+    where registry_id is not null or ictrp_trial_id is not null
+
+),
+
+ctgov_sponsors as (
+
+    select
+        trial_id,
+        min(sponsor_name) as sponsor_name
+    from {{ ref('int_trial_sponsors__resolved') }}
+    where is_lead_sponsor
+    group by trial_id
+
+),
+
+status_mapping as (
+
+    select * from {{ ref('trial_status_mapping') }}
+
+),
+
+phase_mapping as (
+
+    select * from {{ ref('trial_phase_mapping') }}
+
+),
+
+unioned as (
+
+    select
+        'ctgov' as registry,
+        1 as registry_precedence,
+        ctgov.nct_id as registry_id,
+        ctgov.nct_id as registry_record_id,
+        coalesce(ctgov.official_title, ctgov.brief_title) as title,
+        ctgov.brief_title,
+        ctgov_sponsors.sponsor_name,
+        ctgov.source_status,
+        ctgov.source_phase,
+        replace(ctgov.source_phase, ' ', '') as phase_key,
+        ctgov.eligible_sex,
+        ctgov.enrollment_count,
+        ctgov.minimum_age_years,
+        ctgov.maximum_age_years,
+        ctgov.first_submitted_date as registered_date,
+        ctgov.start_date,
+        ctgov.start_date_precision
+    from ctgov
+    left join ctgov_sponsors
+        on ctgov.trial_id = ctgov_sponsors.trial_id
+
+    union all
+
+    select
+        'euctr' as registry,
+        2 as registry_precedence,
+        registry_id,
+        registry_id as registry_record_id,
+        full_title as title,
+        coalesce(abbreviated_title, full_title) as brief_title,
+        sponsor_name,
+        source_status,
+        phase_flags as source_phase,
+        case
+            when phase_flags like '%|' then substring(phase_flags, 1, length(phase_flags) - 1)
+            else phase_flags
+        end as phase_key,
+        eligible_sex,
+        cast(null as {{ dbt.type_int() }}) as enrollment_count,
+        minimum_age_years,
+        maximum_age_years,
+        registered_date,
+        start_date,
+        case when start_date is not null then 'day' end as start_date_precision
+    from euctr
+
+    union all
+
+    select
+        'isrctn' as registry,
+        3 as registry_precedence,
+        registry_id,
+        registry_id as registry_record_id,
+        coalesce(scientific_title, title) as title,
+        title as brief_title,
+        sponsor_name,
+        source_status,
+        source_phase,
+        phase_key,
+        eligible_sex,
+        cast(enrollment_count as {{ dbt.type_int() }}) as enrollment_count,
+        cast(null as {{ dbt.type_float() }}) as minimum_age_years,
+        cast(null as {{ dbt.type_float() }}) as maximum_age_years,
+        cast(null as date) as registered_date,
+        start_date,
+        start_date_precision
+    from isrctn
+
+    union all
+
+    select
+        'ictrp' as registry,
+        4 as registry_precedence,
+        coalesce(registry_id, ictrp_trial_id) as registry_id,
+        ictrp_trial_id as registry_record_id,
+        coalesce(scientific_title, public_title) as title,
+        public_title as brief_title,
+        sponsor_name,
+        source_status,
+        source_phase,
+        phase_key,
+        eligible_sex,
+        cast(enrollment_count as {{ dbt.type_int() }}) as enrollment_count,
+        minimum_age_years,
+        maximum_age_years,
+        registered_date,
+        start_date,
+        start_date_precision
+    from ictrp
+
+),
+
+final as (
+
+    select
+        ----------  ids
+        {{ surrogate_key(['unioned.registry', 'unioned.registry_record_id']) }} as registry_record_key,
+        unioned.registry,
+        unioned.registry_id,
+        unioned.registry_record_id,
+
+        ----------  strings
+        unioned.title,
+        unioned.brief_title,
+        unioned.sponsor_name,
+        {{ normalize_name('unioned.sponsor_name', drop_legal_suffixes=true) }} as sponsor_key,
+        unioned.source_status,
+        case
+            when unioned.source_status is null then null
+            else coalesce(status_mapping.trial_status, 'unmapped')
+        end as trial_status,
+        unioned.source_phase,
+        phase_mapping.phase,
+        unioned.eligible_sex,
+        unioned.start_date_precision,
+
+        ----------  numerics
+        unioned.registry_precedence,
+        unioned.enrollment_count,
+        unioned.minimum_age_years,
+        unioned.maximum_age_years,
+
+        ----------  booleans
+        coalesce(status_mapping.is_active, false) as is_active,
+
+        ----------  dates
+        unioned.registered_date,
+        unioned.start_date
+
+    from unioned
+    left join status_mapping
+        on unioned.registry = status_mapping.registry
+            and unioned.source_status = status_mapping.source_status
+    left join phase_mapping
+        on unioned.phase_key = phase_mapping.source_phase
+
+)
+
+select * from final

@@ -1,0 +1,71 @@
+{#- One row per person after de-duplication across sites (rule in int_patients__site_records_matched). -#}
+with
+
+records as (
+
+    select * from {{ ref('int_patients__site_records_matched') }}
+
+),
+
+survivors as (
+
+    select
+        *,
+        site_record_count > 1 as is_registered_at_several_sites
+    from records
+    where is_survivor
+
+),
+
+countries as (
+
+    select * from {{ ref('country_codes') }}
+
+),
+
+record_issues as (
+
+    select
+        patient_id,
+        count(dq_issues) as site_records_with_issues
+    from records
+    group by patient_id
+
+),
+
+final as (
+
+    select
+        ----------  ids
+        records.patient_id,
+        records.patient_ref,
+        records.site_code,
+        records.country_code,
+
+        ----------  strings
+        countries.country_name,
+        records.sex,
+        records.age_source,
+        records.dq_issues,
+
+        ----------  numerics
+        records.age_years,
+        records.site_record_count,
+        record_issues.site_records_with_issues,
+
+        ----------  booleans
+        records.is_registered_at_several_sites,
+
+        ----------  dates
+        records.birth_date,
+        records.registration_date
+
+    from survivors as records
+    left join countries
+        on records.country_code = countries.country_code
+    left join record_issues
+        on records.patient_id = record_issues.patient_id
+
+)
+
+select * from final

@@ -1,0 +1,46 @@
+"""A real trial registered in several registries appears once in dim_trial."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from extract.registry import discover
+from extract.sources.ictrp import ictrp_pipeline
+
+
+@pytest.mark.dbt
+def test_trial_in_several_registries_is_one_trial(warehouse, query, dbt, shared_data, tmp_path):
+    for source in discover().values():
+        source.module.run()
+    # The real ICTRP XML export (not redistributable, read from the shared folder): EUCTR
+    # 2021-000037-14 is republished from five member states and lists NCT04973137.
+    folder = tmp_path / "ictrp_shared"
+    folder.mkdir()
+    shutil.copy(shared_data / "who_ictrp" / "ictrp_export_machado-t.xml", folder)
+    ictrp_pipeline.run(folder)
+    dbt(["build"])
+
+    # EUCTR 2021-002179-21: seven EUCTR protocols plus its ICTRP record, one trial.
+    assert query("select registries, registry_record_count from marts.dim_trial where trial_id = '2021-002179-21'") == [
+        ("euctr, ictrp", 2)
+    ]
+    assert query(
+        "select count(distinct trial_id) from marts.bridge_trial_registry_id "
+        "where registry_id in ('2021-000037-14', 'NCT04973137')"
+    ) == [(1,)]
+    assert query(
+        "select distinct trial_id from marts.bridge_trial_registry_id where registry_id = '2021-000037-14'"
+    ) == [
+        ("NCT04973137",)
+    ]
+    # NCT02552212: CT.gov, ICTRP and an EMA clinical study report.
+    assert query("select registries from marts.dim_trial where trial_id = 'NCT02552212'") == [("ctgov, ictrp",)]
+    assert ("NCT02552212",) in query("select trial_id from marts.bridge_trial_ema_document")
+    assert query("select count(*) - count(distinct trial_id) from marts.dim_trial") == [(0,)]
+    before = query("select count(*) from marts.dim_trial")
+    for source in discover().values():
+        source.module.run()
+    dbt(["build"])
+    assert query("select count(*) from marts.dim_trial") == before

@@ -1,0 +1,203 @@
+"""The monitoring loader end to end on DuckDB: restatements replace a month, a batch with too
+many bad rows is refused but quarantined, and the monthly statistics match the generator's truth."""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+
+from extract.dbt import run_dbt
+from extract.report import write_quality_report
+from extract.sources.monitoring import monitoring_pipeline
+from extract.sources.monitoring.generator import make_batch, write_batch
+from extract.sources.monitoring.validation import BatchRejected
+
+TRUTH = Path(monitoring_pipeline.DEMO_BATCHES) / "truth"
+
+
+def _rows(query, sql: str, *params: object) -> list[tuple]:
+    return query(sql, *params)
+
+
+def test_restated_month_replaces_never_doubles(warehouse: Path, query, tmp_path: Path) -> None:
+    data = tmp_path / "batches"
+    rng = random.Random(7)
+    write_batch(
+        make_batch("vitals", "H002", "2024-01", rng, clean_rows=300, bad_rows=10), data / "vitals"
+    )
+    write_batch(
+        make_batch("vitals", "H002", "2024-02", rng, clean_rows=200, bad_rows=0), data / "vitals"
+    )
+    monitoring_pipeline.run(data)
+    count = (
+        "select batch_file, count(*) from raw_monitoring.vitals where batch_month = ? group by 1"
+    )
+    assert query(count, "2024-01") == [("vitals_H002_2024-01.csv", 300)]
+
+    # Running again with nothing new loads nothing.
+    assert monitoring_pipeline.run(data).loaded == 0
+
+    restated = make_batch("vitals", "H002", "2024-01", rng, clean_rows=250, bad_rows=5, version=2)
+    write_batch(restated, data / "vitals")
+    monitoring_pipeline.run(data)
+    assert query(count, "2024-01") == [("vitals_H002_2024-01_v2.csv", 250)]
+    assert query(count, "2024-02") == [("vitals_H002_2024-02.csv", 200)]
+    monitoring_pipeline.run(data)
+    assert query("select count(*) from raw_monitoring.vitals") == [(450,)]
+    statuses = query("select batch_file, batch_status from raw_monitoring.batches order by 1")
+    assert statuses == [
+        ("vitals_H002_2024-01.csv", "loaded"),
+        ("vitals_H002_2024-01_v2.csv", "loaded"),
+        ("vitals_H002_2024-02.csv", "loaded"),
+    ]
+
+
+def test_batch_with_30_percent_bad_rows_fails_and_is_quarantined(
+    warehouse: Path, query, tmp_path: Path
+) -> None:
+    data = tmp_path / "batches"
+    rng = random.Random(11)
+    write_batch(
+        make_batch("labs", "H001", "2024-02", rng, clean_rows=700, bad_rows=300), data / "labs"
+    )
+    write_batch(
+        make_batch("labs", "H002", "2024-02", rng, clean_rows=400, bad_rows=8), data / "labs"
+    )
+
+    with pytest.raises(BatchRejected) as error:
+        monitoring_pipeline.run(data)
+    message = str(error.value)
+    assert message.startswith("labs_H001_2024-02.csv: 300 of 1000 rows (30%) failed validation")
+    assert "above the 20% threshold" in message
+
+    # The good batch loaded; none of the refused one did, but its bad rows are quarantined.
+    loaded = query("select batch_file, count(*) from raw_monitoring.labs group by 1")
+    assert loaded == [("labs_H002_2024-02.csv", 400)]
+    quarantined = query(
+        "select count(distinct record_id), count(*) filter (where field is null or reason is null) "
+        "from raw_monitoring.quarantine where location = 'labs_H001_2024-02.csv'"
+    )
+    assert quarantined == [(300, 0)]
+    line, column, reason = query(
+        "select record_id, field, reason from raw_monitoring.quarantine "
+        "where location = 'labs_H001_2024-02.csv' and reason like 'unknown test_type%' limit 1"
+    )[0]
+    assert int(line) > 1 and column == "test_type"
+    status = query(
+        "select batch_status, rows_rejected from raw_monitoring.batches where batch_file = ?",
+        "labs_H001_2024-02.csv",
+    )
+    assert status == [("refused", 300)]
+
+    # A higher threshold accepts the same file on the next run; quarantine does not duplicate.
+    monitoring_pipeline.run(data, max_bad_share=0.35)
+    assert query(
+        "select count(*) from raw_monitoring.labs where batch_file = 'labs_H001_2024-02.csv'"
+    ) == [(700,)]
+    assert query(
+        "select count(distinct record_id) = count(distinct quarantine_id) from raw_monitoring.quarantine "
+        "where location = 'labs_H001_2024-02.csv' and reason = 'duplicate row'"
+    ) == [(True,)]
+
+
+@pytest.fixture(scope="module")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The bundled demo batches loaded and the monitoring models built, once for this module."""
+    root = tmp_path_factory.mktemp("monitoring_demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CTW_DUCKDB_PATH", str(root / "warehouse.duckdb"))
+        patch.setenv("CTW_PIPELINES_DIR", str(root / "dlt_pipelines"))
+        patch.setenv("CTW_DUCKDB_TEMP_DIRECTORY", str(root / "tmp"))
+        patch.setenv("CTW_PROJECT_DIR", str(Path(__file__).resolve().parents[3]))
+        patch.setenv("CTW_REPORTS_DIR", str(root / "reports"))
+        monitoring_pipeline.run()
+        run_dbt(
+            [
+                "build",
+                "--select",
+                "+rpt_monitoring_monthly_statistics",
+                "+rpt_monitoring_quality",
+                "--target-path",
+                str(root / "target"),
+            ]
+        )
+        yield root
+
+
+def _truth_statistics() -> dict[tuple[str, str, str], dict[str, float]]:
+    """Monthly statistics computed here, with numpy, from the generator's clean measurements."""
+    groups: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    with (TRUTH / "measurements.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            groups.setdefault((row["hospital_id"], row["measure"], row["month"]), []).append(row)
+    expected = {}
+    for key, rows in groups.items():
+        values = np.array([float(r["standard_value"]) for r in rows])
+        expected[key] = {
+            "measurement_count": len(values),
+            "mean_value": values.mean(),
+            "min_value": values.min(),
+            "max_value": values.max(),
+            "median_value": np.percentile(values, 50),
+            "p95_value": np.percentile(values, 95),
+            "share_abnormal": np.mean([r["is_abnormal"] == "true" for r in rows]),
+            "patients_measured": len({r["patient_id"] for r in rows}),
+        }
+    return expected
+
+
+def test_monthly_statistics_equal_the_clean_truth(built_demo: Path) -> None:
+    expected = _truth_statistics()
+    columns = list(next(iter(expected.values())))
+    with duckdb.connect(str(built_demo / "warehouse.duckdb"), read_only=True) as connection:
+        rows = connection.execute(
+            f"select hospital_id, measure_code, strftime(measurement_month, '%Y-%m'), {', '.join(columns)} "
+            "from marts.rpt_monitoring_monthly_statistics"
+        ).fetchall()
+    actual = {tuple(row[:3]): dict(zip(columns, row[3:], strict=True)) for row in rows}
+    assert actual.keys() == expected.keys()
+    assert len(actual) == 2 * 3 * 9
+    for key, stats in expected.items():
+        for column, value in stats.items():
+            assert actual[key][column] == pytest.approx(value, rel=1e-9, abs=1e-9), (key, column)
+    # The generator's own statistics file agrees too.
+    with (TRUTH / "monthly_statistics.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            key = (row["hospital_id"], row["measure"], row["month"])
+            assert actual[key]["p95_value"] == pytest.approx(float(row["p95_value"]), rel=1e-9)
+
+
+def test_restated_demo_month_counts_once(built_demo: Path) -> None:
+    with duckdb.connect(str(built_demo / "warehouse.duckdb"), read_only=True) as connection:
+        rows = connection.execute(
+            "select batch_file, count(*) from marts.fct_vital_measurements "
+            "where hospital_id = 'H002' and measurement_month = date '2024-01-01' group by 1"
+        ).fetchall()
+    assert rows == [("vitals_H002_2024-01_v2.csv", 990)]
+
+
+def test_quality_report_is_written_with_the_counts(built_demo: Path) -> None:
+    with duckdb.connect(str(built_demo / "warehouse.duckdb"), read_only=True) as connection:
+        received, accepted, quarantined, files = connection.execute(
+            "select sum(rows_received), sum(rows_accepted), sum(rows_quarantined), count(*) "
+            "from marts.rpt_monitoring_quality"
+        ).fetchone()
+    assert files == 12  # the superseded first version of H002 January is not reported
+    assert accepted == 11990 and received == accepted + quarantined
+    path = write_quality_report([built_demo / "target" / "run_results.json"])
+    assert path.parent == built_demo / "reports" and path.is_file()
+    text = path.read_text(encoding="utf-8")
+    assert f"Rows received: <b>{received}</b>; accepted: <b>{accepted}</b>" in text
+    assert f"quarantined: <b>{quarantined}</b>" in text
+    assert "<svg" in text and text.count("<rect") == 2 * files
+    assert "<td>vitals_H002_2024-01_v2.csv</td>" in text
+    assert (
+        'id="dbt-tests">pass: ' in text
+        and "fail" not in text.split('id="dbt-tests">')[1].split("</p>")[0]
+    )

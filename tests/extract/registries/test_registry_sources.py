@@ -1,0 +1,92 @@
+"""Registry sources on real-format files: loading, incremental re-runs, malformed input."""
+
+from __future__ import annotations
+
+import shutil
+
+from extract.sources.ema import ema_pipeline
+from extract.sources.ema.helpers import extract_findings, read_pdf_pages
+from extract.sources.euctr import euctr_pipeline
+from extract.sources.ictrp import ictrp_pipeline
+from extract.sources.isrctn import isrctn_pipeline
+
+
+def test_ictrp_shared_xml_and_truncated_file_quarantined(warehouse, query, shared_data, tmp_path):
+    folder = tmp_path / "ictrp"
+    folder.mkdir()
+    shutil.copy(shared_data / "who_ictrp" / "ictrp_export_machado-t.xml", folder / "a.xml")
+    text = (shared_data / "who_ictrp" / "ictrp_export_machado-t.xml").read_bytes()
+    (folder / "b_truncated.xml").write_bytes(text[: len(text) // 2])
+    latin1 = "TrialID,Public title,Recruitment Status\nX1,Caf\xe9,Recruiting\n"
+    (folder / "c_latin1.csv").write_bytes(latin1.encode("latin-1"))
+    (folder / "d_missing_column.csv").write_text("TrialID,Public title\nX2,Title\n", encoding="utf-8")
+
+    summary = ictrp_pipeline.run(folder)
+
+    # 95 records; EUCTR2008-001262-87-PT has no public title and is quarantined, not loaded.
+    assert query("select count(*) from raw_ictrp.trials")[0][0] == 94
+    assert ("EUCTR2008-001262-87-PT", "public_title") in query("select record_id, field from raw_ictrp.quarantine")
+    reasons = dict(query("select location, reason from raw_ictrp.quarantine where field in ('<file>', '<header>')"))
+    assert "unreadable XML after record" in reasons["b_truncated.xml"]
+    assert "not UTF-8 encoded" in reasons["c_latin1.csv"]
+    assert "missing required column(s) recruitment_status" in reasons["d_missing_column.csv"]
+    assert summary.quarantined >= 3
+    # Secondary IDs link EUCTR and CT.gov records of one trial.
+    assert ("NCT04973137",) in query(
+        "select secondary_id from raw_ictrp.trials__secondary_ids where trial_id = 'EUCTR2021-000037-14-PL'"
+    )
+
+
+def test_ictrp_rerun_loads_nothing_and_changed_file_merges(warehouse, query, shared_data, tmp_path):
+    folder = tmp_path / "ictrp"
+    folder.mkdir()
+    shutil.copy(shared_data / "who_ictrp" / "ictrp_covid19_export_2020-04-07.csv", folder / "export.csv")
+    ictrp_pipeline.run(folder)
+    first = query("select count(*) from raw_ictrp.trials")[0][0]
+    assert first == 927
+    assert ictrp_pipeline.run(folder).loaded == 0
+    # The later snapshot of 300 of the same trials: merged, not duplicated.
+    shutil.copy(shared_data / "who_ictrp" / "ictrp_covid19_export_2020-04-15_first300.csv", folder / "later.csv")
+    ictrp_pipeline.run(folder)
+    assert query("select count(*), count(distinct trial_id) from raw_ictrp.trials")[0] == (927, 927)
+
+
+def test_euctr_protocols_per_member_state(warehouse, query, demo_data):
+    euctr_pipeline.run(demo_data / "euctr")
+    rows = query("select protocol_id from raw_euctr.protocols where eudract_number = '2021-002179-21' order by 1")
+    assert [r[0][-2:] for r in rows] == ["ES", "FR", "GR", "HU", "PL", "PT"]
+    # The irregular flag is quarantined by field; the protocol itself still loads.
+    assert query("select record_id, field from raw_euctr.quarantine") == [("2022-002568-62-ES", "part_of_pip")]
+    assert euctr_pipeline.run(demo_data / "euctr").loaded == 0
+
+
+def test_isrctn_placeholders_dropped_and_links_kept(warehouse, query, demo_data):
+    isrctn_pipeline.run(demo_data / "isrctn")
+    assert query("select eudract_number from raw_isrctn.trials where isrctn = 'ISRCTN13281214'") == [
+        ("2015-004526-33",)
+    ]
+    assert query(
+        "select count(*) from raw_isrctn.trials__secondary_numbers where lower(secondary_number) = 'nil known'"
+    ) == [(0,)]
+
+
+def test_ema_report_extractor_locates_identifiers_with_confidence(demo_data):
+    pdf = demo_data / "ema" / "reports" / "EMEA-H-C-004159_AB21004_CSR_interim_redacted.pdf"
+    findings = extract_findings(read_pdf_pages(pdf.read_bytes()))
+    labelled = {(f["finding_type"], f["finding_value"]) for f in findings if f["confidence"] >= 0.9}
+    assert ("eudract_number", "2021-002179-21") in labelled
+    assert ("sponsor_protocol_number", "AB21004") in labelled
+    background = [f for f in findings if f["finding_value"] == "2012-005349-26"]
+    assert background and all(f["confidence"] < 0.9 and f["label"] is None for f in background)
+    assert any(f["finding_type"] == "title" and f["page_number"] == 2 for f in findings)
+
+
+def test_ema_damaged_pdf_quarantined(warehouse, query, demo_data, tmp_path):
+    folder = tmp_path / "ema"
+    shutil.copytree(demo_data / "ema", folder)
+    (folder / "reports" / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    ema_pipeline.run(folder)
+    assert query("select count(*) from raw_ema.reports")[0][0] == 3
+    assert query("select record_id, field from raw_ema.quarantine where record_id = 'broken.pdf'") == [
+        ("broken.pdf", "<file>")
+    ]

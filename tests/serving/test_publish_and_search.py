@@ -1,0 +1,209 @@
+"""The serving copy on a real PostgreSQL server: publish, search model, index, search function."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+
+import duckdb
+import pytest
+from dlt.pipeline.exceptions import PipelineStepFailed
+from typer.testing import CliRunner
+
+from extract import serving
+from extract.cli import _publish_step, app
+
+NEUROBLASTOMA_TITLES = ["NCT00567567", "NCT03275402", "NCT00716976"]
+NEUROBLASTOMA_CONDITION_ONLY = ["NCT01987596", "NCT01305200"]
+
+
+def _duckdb_rows(warehouse, table: str, key: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(f"select * from marts.{table} order by {key}").fetchall()
+
+
+def _hits(query: str, **filters) -> list[str]:
+    return [hit.trial_id for hit in serving.search(query, **filters)]
+
+
+# --------------------------------------------------------------------------------------- publish
+
+
+def test_run_publishes_every_mart_and_builds_the_search_model(serving_env, pg):
+    assert f"published {len(serving.mart_tables())} marts" in serving_env.run_output
+    published = {row[0] for row in pg("select table_name from information_schema.tables where table_schema = 'marts'")}
+    expected = {table.name for table in serving.mart_tables()}
+    assert {"dim_trial", "dim_trial_description", "bridge_trial_condition", "fct_trial_status_history"} <= expected
+    assert expected <= published
+    assert pg("select count(*) from serving.trial_search") == [(15,)]
+
+
+def test_repeated_publishes_hold_exactly_the_duckdb_rows(serving_env, pg):
+    # The fixture published twice (ctw run, then ctw publish): merge on keys, no duplicates.
+    for table in serving.mart_tables():
+        key = ", ".join(table.primary_key)
+        columns = ", ".join(f'"{column}"' for column in table.columns)
+        in_duckdb = _duckdb_rows(serving_env.warehouse, table.name, key)
+        in_postgres = pg(f"select {columns} from marts.{table.name} order by {key}")
+        assert len(in_postgres) == len(in_duckdb), table.name
+        assert in_postgres == in_duckdb, table.name
+
+
+def test_primary_keys_come_from_the_manifest():
+    keys = {table.name: table.primary_key for table in serving.mart_tables()}
+    assert keys["dim_trial"] == ("trial_id",)  # primary_key constraint
+    assert keys["dim_sponsor"] == ("sponsor_id",)  # unique + not_null tests
+    assert keys["bridge_trial_sponsor"] == ("trial_id", "sponsor_id", "sponsor_role")  # compound unique
+
+
+def test_a_failed_publish_leaves_the_previous_copy_readable(serving_env, pg, tmp_path, monkeypatch):
+    # A copy of the warehouse and its own database, so the shared copy stays as built.
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(serving_env.warehouse, warehouse)
+    monkeypatch.setenv("CTW_DUCKDB_PATH", str(warehouse))
+    monkeypatch.setenv("CTW_PIPELINES_DIR", str(tmp_path / "dlt_pipelines"))
+    monkeypatch.setenv("CTW_PG_DATABASE", "ctw_failed_publish")
+    serving.publish()
+    before = pg("select trial_id, brief_title from marts.dim_trial order by trial_id")
+    assert len(before) == 15
+
+    # The server refuses one changed row: the merge of dim_trial fails after its rows reached
+    # the staging dataset, half-way through the load.
+    pg("alter table marts.dim_trial add constraint refuses_withdrawn check (brief_title not like 'WITHDRAWN:%%')")
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "update marts.dim_trial set brief_title = 'WITHDRAWN: ' || brief_title where trial_id = 'NCT00716976'"
+        )
+        connection.execute("delete from marts.dim_trial where trial_id = 'NCT03275402'")
+    with pytest.raises(PipelineStepFailed) as failure:
+        serving.publish()
+    assert failure.value.step == "load"
+    assert "refuses_withdrawn" in str(failure.value)
+
+    # The previous copy is intact and readable; staging holds the refused rows only.
+    assert pg("select trial_id, brief_title from marts.dim_trial order by trial_id") == before
+    assert pg("select count(*) from marts.bridge_trial_condition")[0][0] > 0
+
+    # Once the server accepts the change, the next publish succeeds (the failed package is dropped).
+    pg("alter table marts.dim_trial drop constraint refuses_withdrawn")
+    serving.publish()
+    titles = dict(pg("select trial_id, brief_title from marts.dim_trial"))
+    assert titles["NCT00716976"].startswith("WITHDRAWN: Sodium Thiosulfate")
+    assert len(titles) == 15  # merge upserts; a row removed upstream stays until it is replaced
+
+
+def test_run_without_a_server_says_how_to_enable_publishing(monkeypatch, capsys):
+    from tests.serving.system import free_port
+
+    monkeypatch.setenv("CTW_PG_HOST", "127.0.0.1")
+    monkeypatch.setenv("CTW_PG_PORT", str(free_port()))
+    _publish_step("auto")  # returns: `ctw run` still succeeds
+    message = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
+    assert "publish skipped" in message and "Connection refused" in message
+    assert "CTW_PG_HOST" in message and "ctw publish" in message
+    with pytest.raises(Exception, match="cannot connect to PostgreSQL"):
+        _publish_step("always")
+
+
+# ------------------------------------------------------------------------------- search model
+
+
+def _trial_search_indexes(pg) -> dict[str, str]:
+    return dict(
+        pg("select indexname, indexdef from pg_indexes where schemaname = 'serving' and tablename = 'trial_search'")
+    )
+
+
+def test_gin_indexes_survive_the_second_build_and_are_used(serving_env, pg):
+    # The fixture built the search model twice (ctw run, then ctw publish); build a third time.
+    serving.build_serving()
+    indexes = _trial_search_indexes(pg)
+    document_index = [name for name, sql in indexes.items() if "USING gin (search_document)" in sql]
+    trigram_index = [name for name, sql in indexes.items() if "USING gin (search_names gin_trgm_ops)" in sql]
+    assert len(document_index) == 1 and len(trigram_index) == 1, indexes
+
+    connection = serving.connect()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("set enable_seqscan = off")
+            cursor.execute(
+                "explain select trial_id from serving.trial_search "
+                "where search_document @@ websearch_to_tsquery('english', %s)",
+                ("neuroblastoma",),
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert re.search(rf'Bitmap Index Scan on "?{document_index[0]}"?', plan), plan
+            cursor.execute(
+                "explain select trial_id from serving.trial_search where search_names like %s", ("%nct0056%",)
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert re.search(rf'Bitmap Index Scan on "?{trigram_index[0]}"?', plan), plan
+    finally:
+        connection.close()
+
+
+def test_search_ranks_titles_above_conditions(serving_env):
+    assert _hits("neuroblastoma") == NEUROBLASTOMA_TITLES + NEUROBLASTOMA_CONDITION_ONLY
+
+
+def test_search_needs_every_word_and_parses_websearch_syntax(serving_env):
+    assert _hits("hearing loss cisplatin") == ["NCT00716976"]
+    assert _hits("neuroblastoma -cisplatin") == ["NCT03275402", "NCT01987596", "NCT01305200"]
+    assert _hits('"atopic dermatitis" or dupilumab') == ["NCT02210780"]
+
+
+def test_search_by_registry_id_and_id_prefix(serving_env):
+    assert _hits("NCT00716976")[0] == "NCT00716976"
+    assert _hits("NCT0056") == ["NCT00567567"]
+    assert _hits("nct0345") == []  # NCT03453554 is a quarantined stub: not in the marts
+
+
+def test_search_by_drug_name_and_near_spelling(serving_env):
+    assert _hits("thiosulfate") == ["NCT00716976"]
+    assert _hits("omburtamb") == ["NCT03275402"]  # misspelt: trigram word similarity
+    assert _hits("Certolizumab")[0] == "NCT02552212"
+
+
+def test_search_filters(serving_env):
+    assert _hits("neuroblastoma", status="terminated") == ["NCT03275402", "NCT01987596"]
+    assert _hits("neuroblastoma", status="Terminated", phase="phase_2_3") == ["NCT03275402"]
+    assert _hits("neuroblastoma", country="JP") == ["NCT03275402"]
+    assert _hits("neuroblastoma", country="japan") == ["NCT03275402"]
+    # started 2008-06-23, 2013-08-01 and 2011-03-01; NCT00567567 (2007) and NCT03275402 (2017) are out
+    assert _hits("neuroblastoma", start_from=date(2008, 1, 1), start_to=date(2014, 12, 31)) == [
+        "NCT00716976",
+        "NCT01987596",
+        "NCT01305200",
+    ]
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "'; drop table serving.trial_search; --",
+        "' or 1=1 --",
+        "')) union select trial_id, null, brief_title, null, null, null, null, null, 1 from marts.dim_trial --",
+        "%",
+        "_",
+        "\\",
+        "$search_trials$; select 1; $search_trials$",
+    ],
+)
+def test_injection_strings_are_only_text(serving_env, pg, attack):
+    assert _hits(attack) == []
+    assert _hits("neuroblastoma", status=attack) == []
+    assert _hits("neuroblastoma", country=attack) == []
+    assert pg("select count(*) from serving.trial_search") == [(15,)]
+    assert pg("select count(*) from marts.dim_trial") == [(15,)]
+
+
+def test_ctw_search_prints_ranked_trials(serving_env):
+    result = CliRunner().invoke(app, ["search", "hearing loss cisplatin", "--status", "completed"])
+    assert result.exit_code == 0, result.output
+    assert "NCT00716976" in result.output and "1 trial(s)" in result.output
+    result = CliRunner().invoke(app, ["search", "' or 1=1 --"])
+    assert result.exit_code == 0, result.output
+    assert "0 trial(s)" in result.output
+    result = CliRunner().invoke(app, ["search", "x", "--start-from", "yesterday"])
+    assert result.exit_code == 1 and "--start-from must be a date" in result.output

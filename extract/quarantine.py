@@ -1,7 +1,8 @@
 """Quarantine: records that fail validation are kept, with where they came from and why.
 
-Every source writes rejected records to a ``quarantine`` table in its own raw dataset (see
-:func:`routed_hints`). Rows are keyed on a hash of (source, location, record, field, reason), so
+Every source writes rejected records to a ``quarantine`` table in its own raw dataset: a resource
+gets the table once (:func:`add_quarantine_table`) and marks each rejected row for it
+(:func:`quarantine_item`). Rows are keyed on a hash of (source, location, record, field, reason), so
 loading the same bad input twice never duplicates them. A source whose record id identifies the
 record wherever it is read (an NCT ID arriving on a different API page next run) sets
 ``key_on_record``: the location then stays out of the key and the latest location wins.
@@ -73,10 +74,6 @@ class Rejection:
         }
 
 
-def is_quarantine_row(item: Any) -> bool:
-    return isinstance(item, dict) and "quarantine_id" in item
-
-
 MERGE_ON_KEY: dict[str, str] = {"disposition": "merge", "strategy": "delete-insert"}
 
 
@@ -84,9 +81,9 @@ def quarantine_item(row: dict[str, Any]) -> Any:
     """A quarantine row sent to the ``quarantine`` table of a resource set up by
     :func:`add_quarantine_table`.
 
-    Prefer this to :func:`routed_hints`: hints that are functions of the item make dlt compute
-    and validate a table schema for every single item (tens of milliseconds each), while a
-    row marked with a table name costs nothing.
+    Resource hints that are functions of the item would make dlt compute and validate a table
+    schema for every single item (tens of milliseconds each); a row marked with a table name
+    costs nothing.
     """
     import dlt
 
@@ -118,15 +115,3 @@ def add_quarantine_table(resource: Any) -> Any:
             write_disposition=MERGE_ON_KEY,
         ),
     )
-
-
-def routed_hints(table_name: str, primary_key: str, columns: dict[str, Any]) -> dict[str, Any]:
-    """Resource hints that send quarantine rows to their own table and everything else to
-    ``table_name``, each with its own key and column types (dlt's per-item dynamic hints).
-
-    Slow for large inputs (a schema computed per item): see :func:`quarantine_item`."""
-    return {
-        "table_name": lambda item: QUARANTINE_TABLE if is_quarantine_row(item) else table_name,
-        "primary_key": lambda item: "quarantine_id" if is_quarantine_row(item) else primary_key,
-        "columns": lambda item: QUARANTINE_COLUMNS if is_quarantine_row(item) else columns,
-    }

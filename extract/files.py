@@ -22,7 +22,7 @@ from typing import Any
 import dlt
 from pydantic import BaseModel, ValidationError
 
-from extract.quarantine import Rejection
+from extract.quarantine import Rejection, quarantine_item
 
 log = logging.getLogger("ctw.extract")
 
@@ -131,10 +131,11 @@ def _raw(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def report(rejection: Rejection) -> dict[str, Any]:
-    """Log a rejection as a clear one-line error and return its quarantine row."""
+def report(rejection: Rejection) -> Any:
+    """Log a rejection as a clear one-line error and return its quarantine row, marked for the
+    ``quarantine`` table (see :func:`extract.quarantine.add_quarantine_table`)."""
     log.warning("%s", rejection.message())
-    return rejection.to_row()
+    return quarantine_item(rejection.to_row())
 
 
 def clean(value: Any) -> str | None:

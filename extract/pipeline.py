@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,8 @@ def make_pipeline(name: str, dataset_name: str, progress: Any = None) -> dlt.Pip
     them before extracting anything new.
     """
     settings.duckdb_path().parent.mkdir(parents=True, exist_ok=True)
+    # Arrow tables (the bulk fast paths) get the load id column too, like normalised rows.
+    os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
     return dlt.pipeline(
         pipeline_name=name,
         destination=dlt.destinations.duckdb(credentials=str(settings.duckdb_path())),
@@ -85,15 +88,20 @@ def finish_pending(pipeline: dlt.Pipeline) -> bool:
 
 
 def run_source(
-    pipeline: dlt.Pipeline, source: Any, source_name: str, loader_file_format: str = "parquet"
+    pipeline: dlt.Pipeline,
+    source: Any,
+    source_name: str,
+    loader_file_format: str = "parquet",
+    refresh: str | None = None,
 ) -> RunSummary:
     """Run a source, first finishing any package an interrupted run left behind, and summarise it.
 
     Extract, normalise and load run as separate steps so that a crash between them leaves a
-    pending package that the next run finishes (see :func:`finish_pending`).
+    pending package that the next run finishes (see :func:`finish_pending`). ``refresh`` is
+    dlt's (``drop_sources`` drops the source's tables and state first, for a layout change).
     """
     finish_pending(pipeline)
-    pipeline.extract(source, loader_file_format=loader_file_format)
+    pipeline.extract(source, loader_file_format=loader_file_format, refresh=refresh)
     crash_point("after_extract")
     normalize_info = pipeline.normalize()
     crash_point("after_normalize")

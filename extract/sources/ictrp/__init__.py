@@ -17,7 +17,7 @@ from typing import Any
 import dlt
 
 from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
-from extract.quarantine import Rejection, routed_hints
+from extract.quarantine import Rejection, add_quarantine_table
 
 from .helpers import RawRecord, exported_at, iter_records, shape
 from .models import REQUIRED, IctrpTrial
@@ -36,13 +36,13 @@ TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
 @dlt.source(name=SOURCE_NAME)
 def ictrp_source(path: str = dlt.config.value) -> Any:
     """WHO ICTRP trials read from ``path`` (an export file or a folder of them)."""
-    return trials(path)
+    return add_quarantine_table(trials(path))
 
 
 @dlt.resource(
     name="trials",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    **routed_hints("trials", "trial_id", TRIAL_COLUMNS),
+    table_name="trials", primary_key="trial_id", columns=TRIAL_COLUMNS,
 )
 def trials(path: str) -> Iterator[dict[str, Any]]:
     """Validated ICTRP records; unreadable files and bad records go to ``quarantine``."""

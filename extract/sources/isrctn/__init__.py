@@ -15,7 +15,7 @@ from typing import Any
 import dlt
 
 from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
-from extract.quarantine import Rejection, routed_hints
+from extract.quarantine import Rejection, add_quarantine_table
 
 from .helpers import TrialRecord, iter_trials
 from .models import REQUIRED, IsrctnTrial
@@ -33,19 +33,21 @@ TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
 @dlt.source(name=SOURCE_NAME)
 def isrctn_source(path: str = dlt.config.value) -> Any:
     """ISRCTN trials read from ``path`` (an API XML file or a folder of them)."""
-    return trials(
-        path,
-        last_updated=dlt.sources.incremental(
-            "last_updated", initial_value="2000-01-01", primary_key="isrctn",
-            on_cursor_value_missing="include",
-        ),
+    return add_quarantine_table(
+        trials(
+            path,
+            last_updated=dlt.sources.incremental(
+                "last_updated", initial_value="2000-01-01", primary_key="isrctn",
+                on_cursor_value_missing="include",
+            ),
+        )
     )
 
 
 @dlt.resource(
     name="trials",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    **routed_hints("trials", "isrctn", TRIAL_COLUMNS),
+    table_name="trials", primary_key="isrctn", columns=TRIAL_COLUMNS,
 )
 def trials(
     path: str,

@@ -50,3 +50,13 @@ def assert_quarantined(rows: list[tuple], expected: list[Quarantined]) -> None:
         assert match is not None, (want, left)
         left.remove(match)
     assert not left, f"unexpected quarantine rows: {left}"
+
+
+def assert_outcome(summary, query: Callable, dataset: str, ids_sql: str, loaded: set[str],
+                   expected: list[Quarantined]) -> None:
+    """The records ``ids_sql`` lists are exactly ``loaded``; the run quarantined exactly
+    ``expected``."""
+    assert {row[0] for row in query(ids_sql)} == loaded
+    assert summary.quarantined == len(expected)
+    if expected:
+        assert_quarantined(quarantine_rows(query, dataset), expected)

@@ -11,7 +11,7 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 
 from extract import settings
-from extract.faults import crash_point
+from extract.faults import crash_during_load, crash_point
 from extract.quarantine import QUARANTINE_TABLE
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,8 @@ def run_source(
     crash_point("after_extract")
     normalize_info = pipeline.normalize()
     crash_point("after_normalize")
-    load_info = pipeline.load()
+    with crash_during_load():
+        load_info = pipeline.load()
     counts: dict[str, int] = {}
     for table, count in normalize_info.row_counts.items():
         if not table.startswith("_dlt"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import zipfile
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from requests import Response
+
+from extract.files import decode_bytes
 
 from .models import Study
 
@@ -144,28 +145,10 @@ def _studies_in(payload: Any) -> list[Any]:
     return [payload]
 
 
-def decode_json_bytes(raw: bytes) -> str:
-    """JSON text from bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM.
-
-    Raises ``UnicodeDecodeError`` with a reason naming the likely encoding otherwise.
-    """
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if raw.startswith(bom):
-            return raw.decode(codec)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        guess = "Latin-1/Windows-1252" if all(b != 0 for b in raw[:4096]) else "UTF-16 without a BOM"
-        raise UnicodeDecodeError(
-            exc.encoding, exc.object, exc.start, exc.end, f"{exc.reason}; the file looks {guess}"
-        ) from None
-
-
 def _texts(location: str, raw: bytes) -> Iterator[tuple[str, str] | UnreadableDocument]:
     """The JSON texts of one bulk file with their locations (one per line of NDJSON)."""
     try:
-        text = decode_json_bytes(raw)
+        text = decode_bytes(raw)
     except UnicodeDecodeError as exc:
         yield UnreadableDocument(location, f"not UTF-8 encoded (byte {exc.start}: {exc.reason})")
         return

@@ -18,7 +18,7 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
+from extract.files import iter_input_files, new_files, record_hash, repeated_key, report, text_columns, validate
 from extract.quarantine import Rejection, add_quarantine_table
 
 from .helpers import extract_findings, iter_listing, read_pdf_pages
@@ -52,6 +52,7 @@ def ema_source(path: str = dlt.config.value) -> Any:
 def documents(path: str) -> Iterator[dict[str, Any]]:
     """Listing rows; a listing missing a required column is quarantined whole."""
     for file in new_files(iter_input_files(Path(path), LISTING_SUFFIXES)):
+        seen: dict[str, str] = {}
         for item in iter_listing(file):
             if isinstance(item, Rejection):
                 yield report(item)
@@ -63,7 +64,12 @@ def documents(path: str) -> Iterator[dict[str, Any]]:
             )
             for rejection in rejections:
                 yield report(rejection)
-            if listing is not None:
+            repeated = listing and repeated_key(
+                seen, listing.document_id, location, source=SOURCE_NAME, field="document_id"
+            )
+            if repeated:
+                yield report(repeated)
+            elif listing is not None:
                 values = listing.model_dump()
                 yield {
                     **values,

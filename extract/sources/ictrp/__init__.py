@@ -16,7 +16,7 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
+from extract.files import iter_input_files, new_files, record_hash, repeated_key, report, text_columns, validate
 from extract.quarantine import Rejection, add_quarantine_table
 
 from .helpers import RawRecord, exported_at, iter_records, shape
@@ -47,6 +47,7 @@ def ictrp_source(path: str = dlt.config.value) -> Any:
 def trials(path: str) -> Iterator[dict[str, Any]]:
     """Validated ICTRP records; unreadable files and bad records go to ``quarantine``."""
     for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+        seen: dict[str, str] = {}
         for item in iter_records(file):
             if isinstance(item, Rejection):
                 yield report(item)
@@ -54,7 +55,12 @@ def trials(path: str) -> Iterator[dict[str, Any]]:
             row = to_row(item, file.location)
             for rejection in row.pop("_rejections"):
                 yield report(rejection)
-            if row.get("trial_id"):
+            repeated = repeated_key(
+                seen, row.get("trial_id"), item.location, source=SOURCE_NAME, field="trial_id"
+            )
+            if repeated:
+                yield report(repeated)
+            elif row.get("trial_id"):
                 yield row
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
+from extract.files import iter_input_files, new_files, record_hash, repeated_key, report, text_columns, validate
 from extract.quarantine import Rejection, add_quarantine_table
 
 from .helpers import TrialRecord, iter_trials
@@ -57,6 +57,7 @@ def trials(
 ) -> Iterator[dict[str, Any]]:
     """Validated ISRCTN trials; unreadable files and bad records go to ``quarantine``."""
     for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+        seen: dict[str, str] = {}
         for item in iter_trials(file):
             if isinstance(item, Rejection):
                 yield report(item)
@@ -64,7 +65,12 @@ def trials(
             row, rejections = to_row(item, file.location)
             for rejection in rejections:
                 yield report(rejection)
-            if row is not None:
+            if row is None:
+                continue
+            repeated = repeated_key(seen, row["isrctn"], item.location, source=SOURCE_NAME, field="isrctn")
+            if repeated:
+                yield report(repeated)
+            else:
                 yield row
 
 

@@ -56,13 +56,20 @@ def shape_rows(
         if isinstance(item, Unreadable):
             if item.table in (None, table):
                 yield quarantine_item(Rejection(
-                    SOURCE_NAME, item.location, item.reason, field="<row>", raw_record=item.raw
+                    SOURCE_NAME, item.location, item.reason, field=item.field, raw_record=item.raw
                 ).to_row())
             continue
         if item.table != table:
             continue
         values = {canonical_header(table, header): value for header, value in item.cells.items()}
         row = RawRow(table=table, values=values)
+        for name, reason in row.refused_values():
+            yield quarantine_item(Rejection(
+                SOURCE_NAME, item.location, reason,
+                record_id=row.values.get("patient_ref") or row.values.get("study_code"),
+                field=name, raw_record=item.cells,
+            ).to_row())
+            row.values[name] = None
         missing = row.missing_required()
         if missing:
             for name in missing:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +82,10 @@ def finish_pending(pipeline: dlt.Pipeline) -> bool:
     """
     if not pipeline.has_pending_data:
         return False
-    logger.warning("%s: finishing load packages left by an interrupted run", pipeline.pipeline_name)
+    notice = f"{pipeline.pipeline_name}: finishing load packages left by an interrupted run"
+    logger.warning(notice)
+    # Said on stderr as well: once a library has configured logging, the warning may go elsewhere.
+    print(notice, file=sys.stderr)
     pipeline.normalize()
     pipeline.load()
     return True

@@ -23,7 +23,7 @@ COMPARED_SCHEMAS := marts omop
 comma := ,
 
 .PHONY: help install install-dev install-spark run extract build kpis test pytest dbt-test spark-test lint docs clean \
-	publish search metabase-up metabase-sync
+	publish search metabase-up metabase-sync bench
 
 help:
 	@echo "make run    - install, extract every source's bundled data, dbt build, print figures"
@@ -32,6 +32,7 @@ help:
 	@echo "make build  - dbt build on the existing warehouse"
 	@echo "make lint   - sqlfluff lint and ruff"
 	@echo "make docs   - build the static dbt docs site (target/static_index.html)"
+	@echo "make bench  - generate BENCH_N studies and time extract, dbt build, increment, queries"
 	@echo "make publish       - copy the marts to PostgreSQL (CTW_PG_*) and build the search model"
 	@echo "make search Q=...  - ranked trials from the PostgreSQL search model"
 	@echo "make metabase-up   - start Metabase and the serving PostgreSQL (docker-compose)"
@@ -108,7 +109,7 @@ spark-test: $(VENV)/.installed-spark
 lint: install-dev
 	mkdir -p $(TEST_DIR)
 	$(TEST_ENV) $(BIN)/sqlfluff lint models analyses snapshots
-	$(BIN)/ruff check extract tests dags
+	$(BIN)/ruff check extract tests dags benchmarks
 
 docs: install
 	$(BIN)/ctw docs
@@ -141,6 +142,12 @@ metabase-sync: $(VENV)/.installed-metabase
 		--metabase-url "$${METABASE_URL:-http://localhost:3000}" \
 		--metabase-database "$${METABASE_DATABASE:-ctw}" \
 		--include-schemas "$${CTW_SCHEMA_PREFIX}marts,$${CTW_SCHEMA_PREFIX}serving"
+
+# Benchmark (docs/performance.md): BENCH_N studies, default about a minute on a laptop.
+BENCH_N ?= 5000
+
+bench: install-dev
+	BENCH_N=$(BENCH_N) $(BIN)/python -m benchmarks.bench --n $(BENCH_N)
 
 clean:
 	rm -rf target logs warehouse dbt_packages

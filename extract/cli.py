@@ -9,7 +9,7 @@
     ctw cohort-export ID DIR     write one OMOP cohort's de-identified tables as Parquet
     ctw report                   write the monitoring quality report (warehouse/reports/)
     ctw docs                     build the static dbt docs site
-    ctw export [--out DIR]       marts to Parquet (one file per table) plus one SQLite/DuckDB file
+    ctw export [--out DIR]       marts to Parquet and CSV (one file per table) plus one SQLite/DuckDB file
     ctw publish                  copy the marts to PostgreSQL and build the search model there
     ctw search "QUERY"           ranked trials from the PostgreSQL search model
 """
@@ -326,7 +326,8 @@ def export(
     out: Annotated[str, typer.Option(help="output folder")] = "warehouse/export",
     single_file: Annotated[str, typer.Option(help="sqlite, duckdb or none")] = "sqlite",
 ) -> None:
-    """Write the marts to one Parquet file per table plus one SQLite (or DuckDB) file."""
+    """Write the marts to one Parquet and one CSV file per table plus one SQLite (or DuckDB) file.
+    CSV text cells a spreadsheet would run as a formula (= + - @) start with an apostrophe."""
     from pathlib import Path
 
     from extract.export import export_marts
@@ -338,6 +339,7 @@ def export(
         except ValueError as exc:
             raise CliError(str(exc)) from exc
         console.print(f"export: {len(result.parquet_files)} Parquet files in {target / 'parquet'}")
+        console.print(f"export: {len(result.csv_files)} CSV files in {target / 'csv'} (formula cells neutralised)")
         if result.single_file:
             console.print(f"export: {result.single_file}")
 

@@ -1,11 +1,19 @@
-"""Export the marts for analysts: one Parquet file per table, plus one file that opens anywhere.
+"""Export the marts for analysts: one Parquet and one CSV file per table, plus one file that
+opens anywhere.
 
     ctw export                       -> warehouse/export/parquet/<table>.parquet
+                                        + warehouse/export/csv/<table>.csv
                                         + warehouse/export/marts.sqlite
     ctw export --single-file duckdb  -> ... + warehouse/export/marts.duckdb
 
 The single file is SQLite by default (Python's sqlite3, readable by every SQL tool) or a
 standalone DuckDB file. Dates are written as ISO text in SQLite, which has no date type.
+
+CSV files are opened in spreadsheets, which run a cell beginning with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula (CSV or formula injection: a trial title
+``=HYPERLINK(...)`` from a registry would become a live link). Every text cell beginning with
+one of those is written with a leading apostrophe, which spreadsheets show as text. Numeric
+and date columns are written as they are; Parquet and SQLite keep the values unchanged.
 """
 
 from __future__ import annotations
@@ -19,11 +27,14 @@ import duckdb
 from extract import settings
 
 MARTS_SCHEMA = "marts"
+# First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
 class ExportResult:
     parquet_files: list[Path] = field(default_factory=list)
+    csv_files: list[Path] = field(default_factory=list)
     single_file: Path | None = None
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -52,6 +63,8 @@ def export_marts(
         raise FileNotFoundError(f"warehouse not found at {warehouse}; run `ctw run` first")
     parquet_dir = out_dir / "parquet"
     parquet_dir.mkdir(parents=True, exist_ok=True)
+    csv_dir = out_dir / "csv"
+    csv_dir.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         tables = mart_tables(connection, schema)
@@ -66,12 +79,39 @@ def export_marts(
                 f"copy (select * from {source}) to '{target.as_posix()}' (format parquet)"
             )
             result.parquet_files.append(target)
+            result.csv_files.append(_to_csv(connection, source, csv_dir / f"{table}.csv"))
             result.rows[table] = connection.execute(f"select count(*) from {source}").fetchone()[0]
         if single_file == "sqlite":
             result.single_file = _to_sqlite(connection, schema, tables, out_dir / "marts.sqlite")
     if single_file == "duckdb":
         result.single_file = _to_duckdb(warehouse, schema, tables, out_dir / "marts.duckdb")
     return result
+
+
+def neutralised_cell(value: str | None) -> str | None:
+    """A text cell as written to CSV: a leading apostrophe when a spreadsheet would run it."""
+    if value is not None and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _neutralised(column: str) -> str:
+    """SQL for :func:`neutralised_cell` on a text column."""
+    triggers = ", ".join(f"chr({ord(c)})" for c in FORMULA_TRIGGERS)
+    return f"case when left({column}, 1) in ({triggers}) then chr(39) || {column} else {column} end"
+
+
+def _to_csv(connection: duckdb.DuckDBPyConnection, source: str, target: Path) -> Path:
+    """One table as CSV with a header, its text cells neutralised (DuckDB's CSV writer)."""
+    columns = connection.execute(f"describe {source}").fetchall()
+    select = ", ".join(
+        f"{_neutralised(_quote(name))} as {_quote(name)}" if kind.upper() == "VARCHAR" else _quote(name)
+        for name, kind, *_ in columns
+    )
+    connection.execute(
+        f"copy (select {select} from {source}) to '{target.as_posix()}' (format csv, header true)"
+    )
+    return target
 
 
 def _to_duckdb(warehouse: Path, schema: str, tables: list[str], target: Path) -> Path:

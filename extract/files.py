@@ -11,18 +11,22 @@ Incremental loading of file exports works on two levels:
 
 from __future__ import annotations
 
+import codecs
+import difflib
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import dlt
 from pydantic import BaseModel, ValidationError
 
-from extract.quarantine import Rejection
+from extract.quarantine import Rejection, quarantine_item
 
 log = logging.getLogger("ctw.extract")
 
@@ -68,19 +72,101 @@ def new_files(files: Iterable[InputFile], state_key: str = "loaded_files") -> It
         yield file
 
 
-def decode_text(file: InputFile, source: str) -> str | Rejection:
-    """The file as UTF-8 text (a BOM is dropped), or a rejection naming the byte offset."""
+# A value longer than this is refused (quarantined with its field): no registry writes a title
+# or summary of 100,000 characters, and a runaway field would bloat every table it reaches.
+MAX_FIELD_CHARS = 100_000
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_bytes(raw: bytes) -> str:
+    """Text from bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM.
+
+    Raises ``UnicodeDecodeError`` whose reason names the likely encoding otherwise.
+    """
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(codec)
     try:
-        return file.data.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = file.data[: exc.start].count(b"\n") + 1
-        return Rejection(
-            source,
-            file.location,
-            f"not UTF-8 encoded: byte 0x{file.data[exc.start]:02x} at offset {exc.start} (line {line}); "
-            "re-export the file as UTF-8",
-            field="<file>",
-        )
+        guess = "Latin-1/Windows-1252" if all(b != 0 for b in raw[:4096]) else "UTF-16 without a BOM"
+        raise UnicodeDecodeError(
+            exc.encoding, exc.object, exc.start, exc.end, f"{exc.reason}; the file looks {guess}"
+        ) from None
+
+
+def undecodable_reason(raw: bytes, exc: UnicodeDecodeError) -> str:
+    """Why ``raw`` is not text we read, naming the byte, its offset and line."""
+    line = raw[: exc.start].count(b"\n") + 1
+    return (
+        f"not UTF-8 encoded: byte 0x{raw[exc.start]:02x} at offset {exc.start} (line {line}): "
+        f"{exc.reason}; re-export the file as UTF-8"
+    )
+
+
+def decode_text(file: InputFile, source: str) -> str | Rejection:
+    """The file as text (UTF-8, or UTF-16/32 marked by a BOM; a BOM is dropped), or a rejection
+    naming the byte offset and line, or naming an empty file."""
+    if not file.data.strip():
+        return Rejection(source, file.location, "empty file", field="<file>")
+    try:
+        return decode_bytes(file.data)
+    except UnicodeDecodeError as exc:
+        return Rejection(source, file.location, undecodable_reason(file.data, exc), field="<file>")
+
+
+def missing_columns(required: Iterable[str], found: Iterable[str]) -> str | None:
+    """Why a header lacks required columns (naming a look-alike that may have been renamed),
+    or None when every required column is there."""
+    found = [name for name in found if name]
+    missing = [name for name in required if name not in found]
+    if not missing:
+        return None
+    hints = []
+    for name in missing:
+        close = difflib.get_close_matches(name, [f for f in found if f not in required], n=1, cutoff=0.6)
+        if close:
+            hints.append(f"{close[0]!r} may be {name!r} renamed")
+    return (
+        f"missing required column(s) {', '.join(missing)}; header is {found}"
+        + (f" ({'; '.join(hints)})" if hints else "")
+    )
+
+
+_DAY_SHAPES = (
+    (re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(T.*)?$")),
+    (re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$")),
+    (re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")),
+)
+
+
+def calendar_date(value: str | None, *, allow_future: bool = True) -> str | None:
+    """Check that a date written ``yyyy-mm-dd[T...]``, ``dd/mm/yyyy`` or ``yyyymmdd`` is a real
+    calendar day (and, unless ``allow_future``, not after today). Other shapes (partial dates,
+    month names) pass unchecked. Raises ``ValueError`` (a pydantic ``AfterValidator``)."""
+    if value is None:
+        return value
+    for shape in _DAY_SHAPES:
+        match = shape.match(value.strip())
+        if match is None:
+            continue
+        try:
+            day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            raise ValueError(f"not a calendar date: {value!r}") from None
+        if not allow_future and day > datetime.now(UTC).date():
+            raise ValueError(f"date {value!r} is in the future")
+        break
+    return value
+
+
+def past_date(value: str | None) -> str | None:
+    """:func:`calendar_date` for dates that cannot lie ahead (registration, last update)."""
+    return calendar_date(value, allow_future=False)
 
 
 def record_hash(record: dict[str, Any]) -> str:
@@ -131,10 +217,11 @@ def _raw(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def report(rejection: Rejection) -> dict[str, Any]:
-    """Log a rejection as a clear one-line error and return its quarantine row."""
+def report(rejection: Rejection) -> Any:
+    """Log a rejection as a clear one-line error and return its quarantine row, marked for the
+    ``quarantine`` table (see :func:`extract.quarantine.add_quarantine_table`)."""
     log.warning("%s", rejection.message())
-    return rejection.to_row()
+    return quarantine_item(rejection.to_row())
 
 
 def clean(value: Any) -> str | None:
@@ -169,3 +256,20 @@ def text_columns(model: type[BaseModel], exclude: Iterable[str] = ()) -> dict[st
         for name, field in model.model_fields.items()
         if name not in skip and "list" not in str(field.annotation)
     }
+
+
+def repeated_key(
+    seen: dict[str, str], key: str | None, location: str, *, source: str, field: str
+) -> Rejection | None:
+    """A rejection when ``key`` was already read earlier in the same file (recorded in
+    ``seen``, key -> location); the first occurrence is the one kept. Two versions of one
+    record in one export cannot both be right, and merging would keep either at random."""
+    if not key:
+        return None
+    if key in seen:
+        return Rejection(
+            source, location, f"duplicated key {key!r} in the same file (first at {seen[key]}); "
+            "the first occurrence was kept", record_id=key, field=field,
+        )
+    seen[key] = location
+    return None

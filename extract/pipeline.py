@@ -4,6 +4,8 @@ pipeline storage and a run summary."""
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +13,7 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 
 from extract import settings
-from extract.faults import crash_point
+from extract.faults import crash_during_load, crash_point
 from extract.quarantine import QUARANTINE_TABLE
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,8 @@ def make_pipeline(name: str, dataset_name: str, progress: Any = None) -> dlt.Pip
             progress=progress,
         )
     settings.duckdb_path().parent.mkdir(parents=True, exist_ok=True)
+    # Arrow tables (the bulk fast paths) get the load id column too, like normalised rows.
+    os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
     return dlt.pipeline(
         pipeline_name=name,
         destination=dlt.destinations.duckdb(credentials=str(settings.duckdb_path())),
@@ -111,26 +115,35 @@ def finish_pending(pipeline: dlt.Pipeline) -> bool:
     """
     if not pipeline.has_pending_data:
         return False
-    logger.warning("%s: finishing load packages left by an interrupted run", pipeline.pipeline_name)
+    notice = f"{pipeline.pipeline_name}: finishing load packages left by an interrupted run"
+    logger.warning(notice)
+    # Said on stderr as well: once a library has configured logging, the warning may go elsewhere.
+    print(notice, file=sys.stderr)
     pipeline.normalize()
     pipeline.load()
     return True
 
 
 def run_source(
-    pipeline: dlt.Pipeline, source: Any, source_name: str, loader_file_format: str = "parquet"
+    pipeline: dlt.Pipeline,
+    source: Any,
+    source_name: str,
+    loader_file_format: str = "parquet",
+    refresh: str | None = None,
 ) -> RunSummary:
     """Run a source, first finishing any package an interrupted run left behind, and summarise it.
 
     Extract, normalise and load run as separate steps so that a crash between them leaves a
-    pending package that the next run finishes (see :func:`finish_pending`).
+    pending package that the next run finishes (see :func:`finish_pending`). ``refresh`` is
+    dlt's (``drop_sources`` drops the source's tables and state first, for a layout change).
     """
     finish_pending(pipeline)
-    pipeline.extract(source, loader_file_format=loader_file_format)
+    pipeline.extract(source, loader_file_format=loader_file_format, refresh=refresh)
     crash_point("after_extract")
     normalize_info = pipeline.normalize()
     crash_point("after_normalize")
-    load_info = pipeline.load()
+    with crash_during_load():
+        load_info = pipeline.load()
     counts: dict[str, int] = {}
     for table, count in normalize_info.row_counts.items():
         if not table.startswith("_dlt"):

@@ -1,7 +1,8 @@
 """Quarantine: records that fail validation are kept, with where they came from and why.
 
-Every source writes rejected records to a ``quarantine`` table in its own raw dataset (see
-:func:`routed_hints`). Rows are keyed on a hash of (source, location, record, field, reason), so
+Every source writes rejected records to a ``quarantine`` table in its own raw dataset: a resource
+gets the table once (:func:`add_quarantine_table`) and marks each rejected row for it
+(:func:`quarantine_item`). Rows are keyed on a hash of (source, location, record, field, reason), so
 loading the same bad input twice never duplicates them. A source whose record id identifies the
 record wherever it is read (an NCT ID arriving on a different API page next run) sets
 ``key_on_record``: the location then stays out of the key and the latest location wins.
@@ -73,15 +74,44 @@ class Rejection:
         }
 
 
-def is_quarantine_row(item: Any) -> bool:
-    return isinstance(item, dict) and "quarantine_id" in item
+MERGE_ON_KEY: dict[str, str] = {"disposition": "merge", "strategy": "delete-insert"}
 
 
-def routed_hints(table_name: str, primary_key: str, columns: dict[str, Any]) -> dict[str, Any]:
-    """Resource hints that send quarantine rows to their own table and everything else to
-    ``table_name``, each with its own key and column types (dlt's per-item dynamic hints)."""
-    return {
-        "table_name": lambda item: QUARANTINE_TABLE if is_quarantine_row(item) else table_name,
-        "primary_key": lambda item: "quarantine_id" if is_quarantine_row(item) else primary_key,
-        "columns": lambda item: QUARANTINE_COLUMNS if is_quarantine_row(item) else columns,
-    }
+def quarantine_item(row: dict[str, Any]) -> Any:
+    """A quarantine row sent to the ``quarantine`` table of a resource set up by
+    :func:`add_quarantine_table`.
+
+    Resource hints that are functions of the item would make dlt compute and validate a table
+    schema for every single item (tens of milliseconds each); a row marked with a table name
+    costs nothing.
+    """
+    import dlt
+
+    return dlt.mark.with_table_name(row, QUARANTINE_TABLE)
+
+
+def set_table_variant(resource: Any, hints: dict[str, Any]) -> Any:
+    """Give ``resource`` a table variant with exactly ``hints`` (from ``dlt.mark.make_hints``).
+
+    ``apply_hints(create_table_variant=True)`` starts a variant from the resource's own static
+    hints (its primary key, columns, write disposition), which another table must not inherit;
+    dlt offers no public way to start from nothing, so the variant is replaced after creation.
+    """
+    resource.apply_hints(table_name=hints["table_name"], create_table_variant=True)
+    resource._hints_variants[hints["table_name"]] = hints
+    return resource
+
+
+def add_quarantine_table(resource: Any) -> Any:
+    """Give ``resource`` a ``quarantine`` table with its own key and columns (a table variant)."""
+    import dlt
+
+    return set_table_variant(
+        resource,
+        dlt.mark.make_hints(
+            table_name=QUARANTINE_TABLE,
+            primary_key="quarantine_id",
+            columns=QUARANTINE_COLUMNS,
+            write_disposition=MERGE_ON_KEY,
+        ),
+    )

@@ -8,10 +8,12 @@
     | 2025-11-01T00:00:00.000Z    | ISRCTN              | 2025-11-01   |
     | 20200315                    | ICTRP registration3 | 2020-03-15   |
     | 15/03/2020                  | ICTRP, EMA (dd/mm)  | 2020-03-15   |
+    | 2020/03/15, 2020/3          | ICTRP (JPRN)        | 2020-03-15, 2020-03 |
     | March 15, 2020 / 15 March 2020 | ICTRP            | 2020-03-15   |
     | March 2020, 03/2020         | ICTRP, CSR text     | 2020-03      |
 
-    Slash dates are read day first: ICTRP and EMA write dd/mm/yyyy.
+    Slash dates are read day first: ICTRP and EMA write dd/mm/yyyy; a slash date starting with
+    the year (Japan's JPRN/jRCT records) is year, month, day.
 -#}
 {% macro registry_date_iso(expression) -%}
     {%- set v = "trim(" ~ expression ~ ")" -%}
@@ -25,6 +27,17 @@
                 dbt.split_part(v, "'/'", 3), "'-'",
                 dbt.right(dbt.concat(["'0'", dbt.split_part(v, "'/'", 2)]), 2), "'-'",
                 dbt.right(dbt.concat(["'0'", dbt.split_part(v, "'/'", 1)]), 2),
+            ]) }}
+        when {{ regexp_like(v, "'^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}$'") }}
+            then {{ dbt.concat([
+                dbt.split_part(v, "'/'", 1), "'-'",
+                dbt.right(dbt.concat(["'0'", dbt.split_part(v, "'/'", 2)]), 2), "'-'",
+                dbt.right(dbt.concat(["'0'", dbt.split_part(v, "'/'", 3)]), 2),
+            ]) }}
+        when {{ regexp_like(v, "'^[0-9]{4}/[0-9]{1,2}$'") }}
+            then {{ dbt.concat([
+                dbt.split_part(v, "'/'", 1), "'-'",
+                dbt.right(dbt.concat(["'0'", dbt.split_part(v, "'/'", 2)]), 2),
             ]) }}
         when {{ regexp_like(v, "'^[0-9]{1,2}/[0-9]{4}$'") }}
             then {{ dbt.concat([

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import json
 
+from extract.registry import discover
 from extract.settings import DEMO_DATA_DIR
 from extract.sources.ctgov import ctgov_pipeline
 
@@ -19,7 +20,15 @@ def write(folder, study):
     return folder
 
 
+def load_registries():
+    """The bundled exports of every registry but CT.gov, which the test loads itself."""
+    sources = discover()
+    for name in ("ictrp", "euctr", "isrctn", "ema"):
+        sources[name].module.run()
+
+
 def test_status_change_gives_two_versions_with_validity_ranges(tmp_path, dbt, query):
+    load_registries()
     first = copy.deepcopy(STUDY)
     first["protocolSection"]["statusModule"]["overallStatus"] = "RECRUITING"
     first["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2019-11-27"
@@ -47,3 +56,24 @@ def test_status_change_gives_two_versions_with_validity_ranges(tmp_path, dbt, qu
         ("recruiting", 100, "anticipated", dt.datetime(2019, 11, 27), dt.datetime(2021, 3, 2), False),
         ("completed", 87, "actual", dt.datetime(2021, 3, 2), None, True),
     ]
+
+
+def test_snapshot_covers_trials_of_every_registry(tmp_path, dbt, query):
+    load_registries()
+    ctgov_pipeline.run(write(tmp_path / "load1", copy.deepcopy(STUDY)))
+    dbt(BUILD)
+
+    # One current version per de-duplicated trial, whichever registries hold it.
+    assert query("select count(*) from marts.fct_trial_status_history where is_current") == query(
+        "select count(*) from marts.dim_trial"
+    )
+    [(without_ctgov,)] = query(
+        "select count(*) from marts.fct_trial_status_history history "
+        "inner join marts.dim_trial trials on history.trial_id = trials.trial_id "
+        "where trials.registries not like '%ctgov%'"
+    )
+    assert without_ctgov > 0
+    # EUCTR 2021-002179-21 (no CT.gov record): its status is the most alive of its member states.
+    assert query(
+        "select trial_status, is_current from marts.fct_trial_status_history where trial_id = '2021-002179-21'"
+    ) == [("recruiting", True)]

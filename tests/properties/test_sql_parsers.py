@@ -7,6 +7,7 @@ it arbitrary strings: the parsers never raise, and they round-trip what they sho
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.dbt import _dbt_executable
+from extract.sources.monitoring.settings import PLAUSIBLE_RANGES
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -25,32 +27,49 @@ EXPRESSIONS = {
     "precision": "{{ partial_date_precision('$1') }}",
     "sponsor_key": "{{ normalize_name('$1', drop_legal_suffixes=true) }}",
     "name_key": "{{ normalize_name('$1') }}",
+    "registry_age": "{{ parse_registry_age_years('$1') }}",
+    "registry_date": "{{ registry_date_iso('$1') }}",
+    "mixed_date": "{{ parse_mixed_date('$1') }}",
+    "phase_key": "{{ phase_key('$1') }}",
+    "trial_id": "{{ canonical_trial_id('$1') }}",
+    "range_low": "{{ reference_range_bound('$1', 'low') }}",
+    "range_high": "{{ reference_range_bound('$1', 'high') }}",
+    "unit_code": "{{ normalize_unit_code('$1') }}",
+    # "measure|value|unit" in one parameter, so that every expression takes the same one.
+    "standard_value": (
+        "{{ to_standard_unit(\"split_part($1, '|', 1)\", \"try_cast(split_part($1, '|', 2) as double)\", "
+        "normalize_unit_code(\"split_part($1, '|', 3)\")) }}"
+    ),
 }
 
 
-@pytest.fixture(scope="module")
-def compiled(tmp_path_factory) -> dict[str, str]:
-    """Each expression compiled by dbt for DuckDB into a one-parameter select."""
-    root = tmp_path_factory.mktemp("compile")
+def compile_expressions(expressions: dict[str, str], root: Path) -> dict[str, str]:
+    """Each expression as a one-parameter select (``$1``), compiled by dbt for DuckDB. dbt
+    parses the project once for all of them: one inline select whose expressions are
+    separated by marker comments, split apart again after compiling."""
     env = {
         "CTW_DUCKDB_PATH": str(root / "w.duckdb"),
         "CTW_DUCKDB_TEMP_DIRECTORY": str(root / "tmp"),
         "PATH": "/usr/bin:/bin",
     }
-    sql = {}
-    for name, expression in EXPRESSIONS.items():
-        result = subprocess.run(
-            [_dbt_executable(), "compile", "--quiet", "--inline", f"select {expression} as value",
-             "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
-            env=env, capture_output=True, text=True, cwd=PROJECT_DIR,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        sql[name] = result.stdout.strip()
-    return sql
+    select = ",\n".join(f"-- @@{name}\n{expression} as value" for name, expression in expressions.items())
+    result = subprocess.run(
+        [_dbt_executable(), "compile", "--quiet", "--inline", f"select\n{select}",
+         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
+        env=env, capture_output=True, text=True, cwd=PROJECT_DIR,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    parts = re.split(r"^-- @@(\w+)$", result.stdout, flags=re.MULTILINE)[1:]
+    compiled = {name: "select " + body.strip().removesuffix(",") for name, body in zip(parts[::2], parts[1::2],
+                                                                                       strict=True)}
+    assert set(compiled) == set(expressions), result.stdout
+    return compiled
 
 
 @pytest.fixture(scope="module")
-def evaluate(compiled):
+def evaluate(tmp_path_factory):
+    """``evaluate(name, value)``: the named expression evaluated on ``value`` by DuckDB."""
+    compiled = compile_expressions(EXPRESSIONS, tmp_path_factory.mktemp("compile"))
     connection = duckdb.connect()
 
     def _evaluate(name: str, value: str | None):
@@ -63,7 +82,7 @@ def evaluate(compiled):
 text = st.one_of(st.none(), st.text(max_size=40), st.from_regex(r"\A[0-9 .\-/A-Za-z]{0,20}\Z"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(text)
 def test_parsers_never_raise_on_any_string(evaluate, value):
     age = evaluate("age", value)
@@ -72,6 +91,16 @@ def test_parsers_never_raise_on_any_string(evaluate, value):
     assert date is None or isinstance(date, dt.date)
     assert evaluate("precision", value) in (None, "day", "month", "year")
     evaluate("sponsor_key", value)
+    assert evaluate("registry_age", value) is None or isinstance(evaluate("registry_age", value), float)
+    registry_date = evaluate("registry_date", value)
+    assert registry_date is None or re.fullmatch(r"[0-9]{4}(-[0-9]{2}){0,2}", registry_date)
+    assert evaluate("mixed_date", value) is None or isinstance(evaluate("mixed_date", value), dt.date)
+    assert evaluate("phase_key", value) is None or evaluate("phase_key", value).startswith(("phase", "na"))
+    evaluate("trial_id", value)
+    for bound in ("range_low", "range_high"):
+        assert evaluate(bound, value) is None or isinstance(evaluate(bound, value), float)
+    evaluate("unit_code", value)
+    evaluate("standard_value", value)
 
 
 @settings(max_examples=200, deadline=None)
@@ -113,3 +142,124 @@ def test_sponsor_key_ignores_case_punctuation_and_legal_suffix(evaluate, words, 
 def test_name_key_is_idempotent(evaluate, value):
     key = evaluate("name_key", value)
     assert key is None or evaluate("name_key", key) == key
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+days = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31))
+
+
+@settings(max_examples=60, deadline=None)
+@given(days)
+def test_registry_dates_in_every_export_format_round_trip(evaluate, day):
+    """ISO, ISRCTN timestamps, ICTRP yyyymmdd, dd/mm/yyyy (padded or not) and month names all
+    give the same ISO date; month-only forms give the month."""
+    month = MONTHS[day.month - 1]
+    for written in (day.isoformat(), f"{day.isoformat()}T00:00:00.000Z", day.strftime("%Y%m%d"),
+                    day.strftime("%d/%m/%Y"), f"{day.day}/{day.month}/{day.year}",
+                    f"{month} {day.day}, {day.year}", f"{day.day} {month} {day.year}"):
+        assert evaluate("registry_date", written) == day.isoformat(), written
+    for written in (f"{month} {day.year}", f"{day.month:02d}/{day.year}", day.strftime("%Y-%m")):
+        assert evaluate("registry_date", written) == day.strftime("%Y-%m"), written
+
+
+@settings(max_examples=80, deadline=None)
+@given(days)
+def test_site_dates_in_every_format_round_trip(evaluate, day):
+    month = MONTHS[day.month - 1]
+    for written in (day.isoformat(), day.strftime("%d/%m/%Y"), f"{day.day}/{day.month}/{day.year}",
+                    f"{month[:3]} {day.day} {day.year}", f"{month} {day.day}, {day.year}"):
+        assert evaluate("mixed_date", written) == day, written
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=1, max_value=28), st.integers(min_value=1, max_value=12),
+       st.integers(min_value=1900, max_value=2099))
+def test_impossible_site_dates_give_null(evaluate, day, month, year):
+    assert evaluate("mixed_date", f"{day + 31}/{month}/{year}") is None
+    assert evaluate("mixed_date", f"{day}/{month + 12}/{year}") is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=0, max_value=120), st.sampled_from(["", " Years", "Y", " years", " Year(s)"]))
+def test_registry_ages_in_years_round_trip(evaluate, amount, unit):
+    assert evaluate("registry_age", f"{amount}{unit}") == float(amount)
+
+
+ROMAN = {0: "0", 1: "I", 2: "II", 3: "III", 4: "IV"}
+PHASE_KEYS = [
+    row.split(",")[0]
+    for row in (PROJECT_DIR / "seeds" / "trial_phase_mapping.csv").read_text().splitlines()[1:]
+]
+COMBINED = [key for key in PHASE_KEYS if key.startswith("phase")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(COMBINED), st.sampled_from(["/", "-", ", ", " & "]), st.booleans(),
+       st.sampled_from([str.lower, str.upper, str.title]))
+def test_phases_as_registries_write_them_map_onto_the_seed(evaluate, key, separator, roman, case):
+    """"Phase 2/Phase 3", "PHASE II-III", "phase 1, 2" ... give the seed's key for that combination."""
+    numbers = [int(part.removeprefix("phase")) for part in key.split("|")]
+    shown = [ROMAN[n] if roman else str(n) for n in numbers]
+    for written in ("Phase " + separator.join(shown), separator.join(f"Phase {n}" for n in shown)):
+        assert evaluate("phase_key", case(written)) == key, written
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.sampled_from(["N/A", "NA", "Not Applicable", "not applicable", " n/a "]))
+def test_not_applicable_phases_map_onto_the_seed(evaluate, written):
+    assert evaluate("phase_key", written) == "na" and "na" in PHASE_KEYS
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.from_regex(r"\A(NCT[0-9]{8}|ISRCTN[0-9]{8}|[0-9]{4}-[0-9]{6}-[0-9]{2})\Z"),
+       st.sampled_from(["{}", " {} ", "EUCTR{}-DE", "EUCTR{}", "{}-FR"]))
+def test_trial_ids_are_canonical_and_idempotent(evaluate, identifier, shape):
+    written = shape.format(identifier)
+    canonical = evaluate("trial_id", written)
+    if identifier[0].isdigit() or shape.strip() == "{}":
+        assert canonical == identifier, written
+    assert canonical is None or evaluate("trial_id", canonical) == canonical
+
+
+bounds = st.decimals(min_value=0, max_value=5000, places=2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(bounds, bounds, st.sampled_from(["{}-{}", "{} - {}", " {}-{} "]))
+def test_reference_ranges_round_trip(evaluate, low, high, shape):
+    written = shape.format(low, high)
+    assert (evaluate("range_low", written), evaluate("range_high", written)) == (float(low), float(high))
+    assert (evaluate("range_low", f"<{high}"), evaluate("range_high", f"<{high}")) == (None, float(high))
+    assert (evaluate("range_low", f"<= {high}"), evaluate("range_high", f"<= {high}")) == (None, float(high))
+    assert (evaluate("range_low", f">{low}"), evaluate("range_high", f">{low}")) == (float(low), None)
+    assert (evaluate("range_low", f">={low}"), evaluate("range_high", f">={low}")) == (float(low), None)
+
+
+ACCEPTED_UNITS = [(measure, unit) for (_, measure), units in PLAUSIBLE_RANGES.items() for unit in units]
+STANDARD_UNITS = {"temperature": "°C", "weight": "kg", "heart_rate": "bpm", "systolic_bp": "mmHg",
+                  "diastolic_bp": "mmHg", "glucose": "mg/dL", "total_cholesterol": "mg/dL",
+                  "hdl_cholesterol": "mg/dL", "hemoglobin": "g/dL"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(ACCEPTED_UNITS), st.floats(min_value=0, max_value=1000),
+       st.sampled_from([str, str.upper, str.lower, lambda u: f" {u} ", lambda u: u.replace("/", " / ")]))
+def test_every_unit_the_validator_accepts_converts_whatever_its_spelling(evaluate, measure_unit, value, spell):
+    """The loader's accepted (measure, unit) pairs and the SQL conversion agree: each converts,
+    the standard unit is the identity, and case, spaces and the degree sign do not matter."""
+    measure, unit = measure_unit
+    converted = evaluate("standard_value", f"{measure}|{value!r}|{unit}")
+    assert converted is not None, (measure, unit)
+    assert evaluate("standard_value", f"{measure}|{value!r}|{spell(unit)}") == converted
+    assert evaluate("unit_code", spell(unit)) == evaluate("unit_code", unit)
+    if unit == STANDARD_UNITS[measure]:
+        assert converted == pytest.approx(value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(STANDARD_UNITS)), st.text(min_size=1, max_size=8))
+def test_units_never_seen_before_convert_to_null(evaluate, measure, unit):
+    known = {evaluate("unit_code", u) for m, u in ACCEPTED_UNITS if m == measure}
+    if evaluate("unit_code", unit) not in known:
+        assert evaluate("standard_value", f"{measure}|1.5|{unit}") is None

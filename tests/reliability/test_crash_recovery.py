@@ -1,5 +1,6 @@
-"""SIGKILL the pipeline during extraction, after normalisation and in the middle of dbt build:
-the next run completes and the marts equal those of an uninterrupted run."""
+"""SIGKILL the pipeline during extraction, after normalisation, in the middle of dlt's load step
+and in the middle of dbt build: the next run completes and the marts equal those of an
+uninterrupted run."""
 
 from __future__ import annotations
 
@@ -45,6 +46,29 @@ def test_killed_extraction_is_finished_by_the_next_run(point, tmp_path, uninterr
 
     result = ctw(tmp_path, "run", "--no-progress")
     assert result.returncode == 0, result.stderr[-3000:]
+    assert mart_fingerprints(tmp_path / "warehouse.duckdb") == uninterrupted
+
+
+def half_loaded_packages(root: Path) -> list[Path]:
+    """Load packages some of whose jobs dlt completed while others are new or started."""
+    found = []
+    for package in (root / "dlt_pipelines").glob("*/load/normalized/*"):
+        completed = list((package / "completed_jobs").glob("*"))
+        pending = list((package / "new_jobs").glob("*")) + list((package / "started_jobs").glob("*"))
+        if completed and pending:
+            found.append(package)
+    return found
+
+
+def test_killed_load_step_is_finished_by_the_next_run(tmp_path, uninterrupted):
+    killed = ctw(tmp_path, "extract", "--no-progress", CTW_CRASH_AT="during_load")
+    assert killed.returncode == -signal.SIGKILL
+    (package,) = half_loaded_packages(tmp_path)
+
+    result = ctw(tmp_path, "run", "--no-progress")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "finishing load packages left by an interrupted run" in result.stderr + result.stdout
+    assert not package.exists() and half_loaded_packages(tmp_path) == []
     assert mart_fingerprints(tmp_path / "warehouse.duckdb") == uninterrupted
 
 

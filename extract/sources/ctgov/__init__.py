@@ -2,13 +2,20 @@
 
 One resource, ``studies``, reads either the live API (``GET /studies``, paginated with
 ``pageToken``/``nextPageToken``) or a bulk download (a folder or zip of study JSON files, the way
-ClinicalTrials.gov distributes its full data set). Both paths go through the same validation,
-shaping and incremental cursor on ``lastUpdatePostDate``, and merge on the NCT ID.
+ClinicalTrials.gov distributes its full data set). Both paths apply the same validation rules,
+the same incremental cursor on ``lastUpdatePostDate``, and merge on the NCT ID.
+
+API pages, and bulk input with ``bulk_engine="python"``, are validated record by record by the
+pydantic model and shaped in Python; dlt's normaliser makes the child tables. Bulk input with
+``bulk_engine="duckdb"`` (the default) is parsed, checked and flattened by DuckDB in batches
+(:mod:`.bulk_sql`) and reaches dlt as Arrow tables, one per table; documents the SQL checks do
+not accept fall back to the per-record path, so quarantine rows are the same either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +23,34 @@ import dlt
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
-from extract.quarantine import Rejection, routed_hints
+from extract.quarantine import MERGE_ON_KEY, Rejection, add_quarantine_table, quarantine_item, set_table_variant
 from extract.schema_hints import column_hints
 
-from .helpers import StudyDocument, UnreadableDocument, iter_bulk, page_checker, study_to_row
+from .bulk_sql import BulkParser, child_column_hints, iter_batches
+from .helpers import (
+    StudyDocument,
+    UnreadableDocument,
+    iter_bulk,
+    iter_bulk_texts,
+    now_utc,
+    page_checker,
+    parse_text,
+    parses_strictly,
+    study_rows,
+)
 from .models import Study, StudyRejected, parse_study
-from .settings import DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, INITIAL_LAST_UPDATE, SOURCE_NAME, STUDIES_PATH
+from .settings import (
+    BULK_BATCH_SIZE,
+    BULK_MAX_DOCUMENT_CHARS,
+    DEFAULT_BASE_URL,
+    DEFAULT_BULK_ENGINE,
+    DEFAULT_PAGE_SIZE,
+    INITIAL_LAST_UPDATE,
+    SOURCE_NAME,
+    STUDIES_PATH,
+)
+
+_CHILD_HINTS = child_column_hints()
 
 # Every scalar field of the boundary model is declared, so a load in which no study has, say,
 # an acronym still creates the column and the staging models keep compiling.
@@ -34,6 +63,7 @@ STUDY_COLUMNS: dict[str, dict[str, Any]] = {
     # Two snapshots of one study in the same load: keep the newest version.
     "version_holder": {"data_type": "text", "dedup_sort": "desc"},
     "extracted_at": {"data_type": "timestamp"},
+    "_dlt_id": {"data_type": "text", "nullable": False, "row_key": True, "unique": True},
 }
 
 
@@ -54,6 +84,8 @@ def ctgov_source(
     max_pages: int | None = None,
     bulk_path: str | None = None,
     initial_last_update: str = INITIAL_LAST_UPDATE,
+    bulk_engine: str = DEFAULT_BULK_ENGINE,
+    bulk_batch_size: int = BULK_BATCH_SIZE,
 ) -> Any:
     """ClinicalTrials.gov studies.
 
@@ -65,8 +97,12 @@ def ctgov_source(
         max_pages: stop after this many pages (for trying the live API on a sample).
         bulk_path: read this folder or zip of study JSON files instead of the API.
         initial_last_update: first-run lower bound of the last-update-posted date.
+        bulk_engine: ``duckdb`` (SQL fast path, Arrow into dlt) or ``python`` (record by record).
+        bulk_batch_size: documents per DuckDB batch (memory is bounded by the batch, not by N).
     """
-    return studies(
+    if bulk_engine not in ("duckdb", "python"):
+        raise ValueError(f"bulk_engine must be 'duckdb' or 'python', not {bulk_engine!r}")
+    resource = studies(
         base_url=base_url or DEFAULT_BASE_URL,
         page_size=page_size,
         query_term=query_term,
@@ -80,13 +116,27 @@ def ctgov_source(
             # Quarantine rows carry no cursor; they must still reach their table.
             on_cursor_value_missing="include",
         ),
+        bulk_engine=bulk_engine,
+        bulk_batch_size=bulk_batch_size,
     )
+    add_quarantine_table(resource)
+    # Child tables are appended; the previous version's rows of a re-loaded study are swept
+    # after the load (see ctgov_pipeline.sweep_orphans), which also covers a list that emptied.
+    for table_name, columns in _CHILD_HINTS.items():
+        set_table_variant(
+            resource, dlt.mark.make_hints(table_name=table_name, columns=columns, write_disposition="append")
+        )
+    return resource
 
 
+# Static hints only: dlt computes each table's schema once per load. Quarantine rows and the
+# fast path's child tables are sent to their tables by name (table variants, see ctgov_source).
 @dlt.resource(
     name="studies",
-    write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    **routed_hints("studies", "nct_id", STUDY_COLUMNS),
+    write_disposition=MERGE_ON_KEY,
+    table_name="studies",
+    primary_key="nct_id",
+    columns=STUDY_COLUMNS,
     schema_contract={"tables": "evolve", "columns": "evolve", "data_type": "freeze"},
 )
 def studies(
@@ -99,27 +149,76 @@ def studies(
     last_update: dlt.sources.incremental[str] = dlt.sources.incremental(
         "last_update_post_date", initial_value=INITIAL_LAST_UPDATE, on_cursor_value_missing="include"
     ),
+    bulk_engine: str = DEFAULT_BULK_ENGINE,
+    bulk_batch_size: int = BULK_BATCH_SIZE,
 ) -> Iterator[Any]:
     """Validated studies, newest first seen; rejected ones go to the ``quarantine`` table."""
+    extracted_at = now_utc()
+    if bulk_path and bulk_engine == "duckdb":
+        yield from _bulk_with_duckdb(Path(bulk_path), bulk_batch_size, extracted_at)
+        return
     if bulk_path:
         documents: Iterator[StudyDocument | UnreadableDocument] = iter_bulk(Path(bulk_path))
     else:
         documents = _api_documents(
             base_url, page_size, query_term, advanced_filter(last_update.start_value, advanced_query), max_pages
         )
+    yield from _validated_rows(documents, extracted_at)
+
+
+def _validated_rows(documents: Iterator[StudyDocument | UnreadableDocument], extracted_at: datetime) -> Iterator[Any]:
+    """The per-record path: pydantic validation, Python shaping, quarantine rows with reasons."""
     for item in documents:
         if isinstance(item, UnreadableDocument):
-            yield Rejection(SOURCE_NAME, item.location, item.reason, field="<file>", raw_record=item.raw).to_row()
+            yield quarantine_item(
+                Rejection(SOURCE_NAME, item.location, item.reason, field="<file>", raw_record=item.raw).to_row()
+            )
             continue
         try:
             study = parse_study(item.document)
         except StudyRejected as rejected:
             for path, reason in rejected.errors:
-                yield Rejection(
-                    SOURCE_NAME, item.location, reason, rejected.record_id, path, item.document, key_on_record=True
-                ).to_row()
+                yield quarantine_item(
+                    Rejection(
+                        SOURCE_NAME, item.location, reason, rejected.record_id, path, item.document, key_on_record=True
+                    ).to_row()
+                )
             continue
-        yield study_to_row(study, item.location)
+        for table, rows in study_rows(study, item.location, extracted_at):
+            yield rows[0] if table == "studies" else dlt.mark.with_table_name(rows, table)
+
+
+def _bulk_with_duckdb(path: Path, batch_size: int, extracted_at: datetime) -> Iterator[Any]:
+    """The bulk fast path (see :mod:`.bulk_sql`): Arrow tables per batch, deferred documents
+    through the per-record path."""
+    parser = BulkParser()
+    # Unreadable files, texts that are not plain JSON (a key twice) and very long documents go
+    # through the per-record path.
+    per_record: list[StudyDocument | UnreadableDocument] = []
+
+    def texts() -> Iterator[tuple[str, str]]:
+        for item in iter_bulk_texts(path):
+            if isinstance(item, UnreadableDocument):
+                per_record.append(item)
+            elif len(item[1]) <= BULK_MAX_DOCUMENT_CHARS and parses_strictly(item[1]):
+                yield item
+            else:
+                per_record.extend(parse_text(*item))
+
+    try:
+        for batch in iter_batches(texts(), batch_size):
+            parsed = parser.parse(batch, extracted_at)
+            for table_name, table in parsed.tables.items():
+                if table.num_rows == 0:
+                    continue
+                yield table if table_name == "studies" else dlt.mark.with_table_name(table, table_name)
+            deferred = (doc for location, text in parsed.deferred for doc in parse_text(location, text))
+            yield from _validated_rows(deferred, extracted_at)
+            yield from _validated_rows(iter(per_record), extracted_at)
+            per_record.clear()
+    finally:
+        parser.close()
+    yield from _validated_rows(iter(per_record), extracted_at)
 
 
 def _api_documents(

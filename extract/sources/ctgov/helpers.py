@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import codecs
+import hashlib
 import json
 import zipfile
 from collections.abc import Callable, Iterator
@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from requests import Response
+
+from extract.files import decode_bytes
 
 from .models import Study
 
@@ -88,6 +90,48 @@ def study_to_row(study: Study, location: str) -> dict[str, Any]:
     }
 
 
+CHILD_LISTS = ("conditions", "keywords", "interventions", "locations", "sponsors", "outcomes", "secondary_ids")
+
+
+def study_id(nct_id: str, location: str, extracted_at: datetime) -> str:
+    """``_dlt_id`` of one study version: new on every run, so that the previous version's child
+    rows become orphans of the merged ``studies`` row and are swept (see ``sweep_orphans``)."""
+    return hashlib.md5(f"{nct_id}\x1f{location}\x1f{extracted_at.isoformat(sep=' ')}".encode()).hexdigest()
+
+
+def child_id(parent_id: str, table: str, index: int) -> str:
+    return hashlib.md5(f"{parent_id}\x1f{table}\x1f{index}".encode()).hexdigest()
+
+
+def study_rows(study: Study, location: str, extracted_at: datetime) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """(table, rows) of one study: the ``studies`` row, then the rows of each child table.
+
+    Child tables are flat tables linked to the study by ``_dlt_parent_id`` (the study row's
+    ``_dlt_id``) and ordered by ``_dlt_list_idx``, built here rather than by dlt's normaliser so
+    that the per-record path and the bulk fast path (:mod:`.bulk_sql`) write the same tables.
+    """
+    row = study_to_row(study, location)
+    row["extracted_at"] = extracted_at
+    parent_id = study_id(study.nct_id, location, extracted_at)
+    row["_dlt_id"] = parent_id
+    children = {name: row.pop(name) for name in CHILD_LISTS}
+    yield "studies", [row]
+    for name, items in children.items():
+        if items:
+            table = f"studies__{name}"
+            yield table, [
+                {
+                    **item,
+                    "last_update_post_date": study.last_update_post_date,
+                    "_dlt_parent_id": parent_id,
+                    "_dlt_root_id": parent_id,
+                    "_dlt_list_idx": index,
+                    "_dlt_id": child_id(parent_id, name, index),
+                }
+                for index, item in enumerate(items)
+            ]
+
+
 def _sponsor(sponsor: Any) -> dict[str, Any]:
     return {"sponsor_name": sponsor.name, "sponsor_class": sponsor.sponsor_class}
 
@@ -101,27 +145,10 @@ def _studies_in(payload: Any) -> list[Any]:
     return [payload]
 
 
-def decode_json_bytes(raw: bytes) -> str:
-    """JSON text from bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM.
-
-    Raises ``UnicodeDecodeError`` with a reason naming the likely encoding otherwise.
-    """
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if raw.startswith(bom):
-            return raw.decode(codec)
+def _texts(location: str, raw: bytes) -> Iterator[tuple[str, str] | UnreadableDocument]:
+    """The JSON texts of one bulk file with their locations (one per line of NDJSON)."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        guess = "Latin-1/Windows-1252" if all(b != 0 for b in raw[:4096]) else "UTF-16 without a BOM"
-        raise UnicodeDecodeError(
-            exc.encoding, exc.object, exc.start, exc.end, f"{exc.reason}; the file looks {guess}"
-        ) from None
-
-
-def _decode(location: str, raw: bytes) -> Iterator[StudyDocument | UnreadableDocument]:
-    try:
-        text = decode_json_bytes(raw)
+        text = decode_bytes(raw)
     except UnicodeDecodeError as exc:
         yield UnreadableDocument(location, f"not UTF-8 encoded (byte {exc.start}: {exc.reason})")
         return
@@ -131,9 +158,14 @@ def _decode(location: str, raw: bytes) -> Iterator[StudyDocument | UnreadableDoc
     if location.endswith((".ndjson", ".jsonl")):
         for number, line in enumerate(text.splitlines(), start=1):
             if line.strip():
-                yield from _parse_json(f"{location}:{number}", line)
+                yield f"{location}:{number}", line
         return
-    yield from _parse_json(location, text)
+    yield location, text
+
+
+def parse_text(location: str, text: str) -> Iterator[StudyDocument | UnreadableDocument]:
+    """The study documents of one JSON text (a study, a list of studies or an API page)."""
+    return _parse_json(location, text)
 
 
 class DuplicateKeyError(ValueError):
@@ -148,6 +180,18 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise DuplicateKeyError(f"duplicated JSON key {key!r}")
         seen[key] = value
     return seen
+
+
+def parses_strictly(text: str) -> bool:
+    """Whether :func:`parse_text` reads ``text`` as JSON at all: not invalid, no key twice in
+    one object, not nested too deeply. DuckDB's parser accepts duplicated keys (and keeps one
+    value), so the bulk fast path asks this first and leaves every other text to the per-record
+    path, which quarantines it with the reason."""
+    try:
+        json.loads(text, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):  # JSONDecodeError and DuplicateKeyError are ValueErrors
+        return False
+    return True
 
 
 def _parse_json(location: str, text: str) -> Iterator[StudyDocument | UnreadableDocument]:
@@ -169,23 +213,31 @@ def _parse_json(location: str, text: str) -> Iterator[StudyDocument | Unreadable
         yield StudyDocument(document, location if len(studies) == 1 else f"{location}#{index}")
 
 
-def iter_bulk(path: Path) -> Iterator[StudyDocument | UnreadableDocument]:
-    """Study documents of a bulk download: a folder or a zip of ``.json``/``.ndjson`` files.
-
-    Files are read in name order so that runs are reproducible.
-    """
+def iter_bulk_texts(path: Path) -> Iterator[tuple[str, str] | UnreadableDocument]:
+    """(location, JSON text) of every document of a bulk download: a folder or a zip of
+    ``.json``/``.ndjson`` files. Files are read in name order so that runs are reproducible;
+    one file is in memory at a time."""
     suffixes = (".json", ".ndjson", ".jsonl")
     if path.is_file() and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for name in sorted(n for n in archive.namelist() if n.endswith(suffixes)):
-                yield from _decode(f"{path.name}!{name}", archive.read(name))
+                yield from _texts(f"{path.name}!{name}", archive.read(name))
     elif path.is_dir():
         for file in sorted(p for p in path.rglob("*") if p.suffix in suffixes and p.is_file()):
-            yield from _decode(str(file.relative_to(path)), file.read_bytes())
+            yield from _texts(str(file.relative_to(path)), file.read_bytes())
     elif path.is_file():
-        yield from _decode(path.name, path.read_bytes())
+        yield from _texts(path.name, path.read_bytes())
     else:
         raise FileNotFoundError(f"ClinicalTrials.gov bulk input not found: {path}")
+
+
+def iter_bulk(path: Path) -> Iterator[StudyDocument | UnreadableDocument]:
+    """Study documents of a bulk download (see :func:`iter_bulk_texts`)."""
+    for item in iter_bulk_texts(path):
+        if isinstance(item, UnreadableDocument):
+            yield item
+        else:
+            yield from _parse_json(*item)
 
 
 def page_checker(counter: list[int]) -> Callable[[Response, Any, Any], None]:

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+# An age limit the registry leaves open.
+NO_AGE = ("N/A", "NA", "NONE")
 AGE_PATTERN = re.compile(r"^(\d+(\.\d+)?) (Years?|Months?|Weeks?|Days?|Hours?|Minutes?)$", re.IGNORECASE)
 
 
@@ -29,15 +31,20 @@ def _real_calendar_date(value: str) -> str:
     return value
 
 
+def latest_posting_date() -> str:
+    """The latest posting date accepted: tomorrow (the registry's clock may run ahead of ours)."""
+    return (dt.date.today() + dt.timedelta(days=1)).isoformat()
+
+
 def _not_in_future(value: str) -> str:
-    if value > (dt.date.today() + dt.timedelta(days=1)).isoformat():
+    if value > latest_posting_date():
         raise ValueError("a posting date cannot be in the future")
     return value
 
 
 def _age(value: str) -> str:
     """An eligibility age: a non-negative number and a known unit ("18 Years"), or "N/A"."""
-    if value.upper() in ("N/A", "NA", "NONE"):
+    if value.upper() in NO_AGE:
         return value
     if not AGE_PATTERN.match(value):
         raise ValueError(f"unrecognised age {value!r}: expected '<number> <Years|Months|Weeks|Days|Hours|Minutes>'")

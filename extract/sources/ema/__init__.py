@@ -18,8 +18,8 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
-from extract.quarantine import Rejection, routed_hints
+from extract.files import iter_input_files, new_files, record_hash, repeated_key, report, text_columns, validate
+from extract.quarantine import Rejection, add_quarantine_table
 
 from .helpers import extract_findings, iter_listing, read_pdf_pages
 from .models import LISTING_REQUIRED, Finding, ListingRow
@@ -41,17 +41,18 @@ REPORT_COLUMNS: dict[str, dict[str, Any]] = {
 @dlt.source(name=SOURCE_NAME)
 def ema_source(path: str = dlt.config.value) -> Any:
     """The listing files and report PDFs under ``path``."""
-    return documents(path), reports(path)
+    return add_quarantine_table(documents(path)), add_quarantine_table(reports(path))
 
 
 @dlt.resource(
     name="documents",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    **routed_hints("documents", "document_id", DOCUMENT_COLUMNS),
+    table_name="documents", primary_key="document_id", columns=DOCUMENT_COLUMNS,
 )
 def documents(path: str) -> Iterator[dict[str, Any]]:
     """Listing rows; a listing missing a required column is quarantined whole."""
     for file in new_files(iter_input_files(Path(path), LISTING_SUFFIXES)):
+        seen: dict[str, str] = {}
         for item in iter_listing(file):
             if isinstance(item, Rejection):
                 yield report(item)
@@ -63,7 +64,12 @@ def documents(path: str) -> Iterator[dict[str, Any]]:
             )
             for rejection in rejections:
                 yield report(rejection)
-            if listing is not None:
+            repeated = listing and repeated_key(
+                seen, listing.document_id, location, source=SOURCE_NAME, field="document_id"
+            )
+            if repeated:
+                yield report(repeated)
+            elif listing is not None:
                 values = listing.model_dump()
                 yield {
                     **values,
@@ -76,7 +82,7 @@ def documents(path: str) -> Iterator[dict[str, Any]]:
 @dlt.resource(
     name="reports",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    **routed_hints("reports", "report_file", REPORT_COLUMNS),
+    table_name="reports", primary_key="report_file", columns=REPORT_COLUMNS,
 )
 def reports(path: str) -> Iterator[dict[str, Any]]:
     """Report PDFs with their findings; unreadable or text-less PDFs are quarantined."""

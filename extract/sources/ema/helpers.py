@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from extract.files import InputFile, clean, decode_text
+from extract.files import InputFile, clean, decode_text, missing_columns
 from extract.quarantine import Rejection
 
 from .settings import LABELLED_CONFIDENCE, PATTERN_ONLY_CONFIDENCE, REQUIRED_COLUMNS, SOURCE_NAME
@@ -54,11 +54,13 @@ def field_name(name: str) -> str:
 
 def iter_listing(file: InputFile) -> Iterator[tuple[str, dict[str, Any]] | Rejection]:
     """(location, row) for every listing row; a header without the required columns or an
-    unreadable file is one rejection naming the file."""
+    unreadable file is one rejection naming the file, a formula cell without a computed value
+    one rejection naming its cell (the row loads without it)."""
     rows: list[dict[str, Any]]
+    formulas: list[dict[str, str]] = []
     if file.location.lower().endswith(".xlsx"):
         try:
-            rows = _xlsx_rows(file.data)
+            rows, formulas = _xlsx_rows(file.data)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
             yield Rejection(SOURCE_NAME, file.location, f"unreadable Excel workbook: {exc}", field="<file>")
             return
@@ -68,28 +70,45 @@ def iter_listing(file: InputFile) -> Iterator[tuple[str, dict[str, Any]] | Rejec
             yield text
             return
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    columns = {field_name(c) for c in (rows[0].keys() if rows else [])}
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    missing = missing_columns(REQUIRED_COLUMNS, [field_name(c) for c in (rows[0].keys() if rows else [])])
     if missing:
-        yield Rejection(
-            SOURCE_NAME, file.location,
-            f"missing required column(s) {', '.join(missing)}; found {sorted(columns)}",
-            field="<header>",
-        )
+        yield Rejection(SOURCE_NAME, file.location, missing, field="<header>")
         return
     for number, row in enumerate(rows, start=2):
-        yield f"{file.location}:{number}", {field_name(k): clean(v) for k, v in row.items() if k}
+        location = f"{file.location}:{number}"
+        fields = {field_name(k): clean(v) for k, v in row.items() if k}
+        for header, formula in (formulas[number - 2] if formulas else {}).items():
+            yield Rejection(
+                SOURCE_NAME, location,
+                f"formula cell {formula} has no computed value (the workbook was never calculated); "
+                "open and save it in Excel, or export the listing as CSV",
+                record_id=fields.get("document_id"), field=field_name(header),
+            )
+        yield location, fields
 
 
-def _xlsx_rows(data: bytes) -> list[dict[str, Any]]:
+def _xlsx_rows(data: bytes) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The first sheet's rows by header, and per row the formula cells that have no computed
+    value (header -> "B3: =FORMULA"). A formula's computed value, when the workbook holds one,
+    is what Excel shows and what is read; the formula itself never is."""
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    values = list(sheet.iter_rows(values_only=True))
+    values = list(load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0].iter_rows())
+    cells = list(load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows())
     if not values:
-        return []
-    header = [str(h) if h is not None else "" for h in values[0]]
-    return [dict(zip(header, row, strict=False)) for row in values[1:] if any(v is not None for v in row)]
+        return [], []
+    header = [str(c.value) if c.value is not None else "" for c in values[0]]
+    rows, formulas = [], []
+    for computed, written in zip(values[1:], cells[1:], strict=True):
+        if all(c.value is None for c in computed) and all(c.value is None for c in written):
+            continue
+        rows.append({h: c.value for h, c in zip(header, computed, strict=False)})
+        formulas.append({
+            h: f"{c.coordinate}: {c.value}"
+            for h, c, v in zip(header, written, computed, strict=False)
+            if c.data_type == "f" and v.value is None
+        })
+    return rows, formulas
 
 
 def read_pdf_pages(data: bytes) -> list[str]:

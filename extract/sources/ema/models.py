@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from extract.files import MAX_FIELD_CHARS, past_date
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -12,7 +14,7 @@ LISTING_REQUIRED = ("document_id", "product_name", "procedure_number", "document
 
 
 class ListingRow(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, str_max_length=MAX_FIELD_CHARS)
 
     document_id: NonEmpty
     product_name: NonEmpty
@@ -24,7 +26,12 @@ class ListingRow(BaseModel):
     study_identifier: str | None = None
     eudract_number: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{6}-\d{2}$")] | None = None
     publication_date: (
-        Annotated[str, StringConstraints(pattern=r"^(\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2})$")] | None
+        Annotated[
+            str,
+            StringConstraints(pattern=r"^(\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2})$"),
+            AfterValidator(past_date),
+        ]
+        | None
     ) = None
     document_file: str | None = None
 

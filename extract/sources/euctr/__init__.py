@@ -15,7 +15,7 @@ from typing import Any
 import dlt
 
 from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
-from extract.quarantine import Rejection, routed_hints
+from extract.quarantine import Rejection, add_quarantine_table
 
 from .helpers import ProtocolBlock, iter_protocols
 from .models import REQUIRED, EuctrProtocol
@@ -33,13 +33,13 @@ PROTOCOL_COLUMNS: dict[str, dict[str, Any]] = {
 @dlt.source(name=SOURCE_NAME)
 def euctr_source(path: str = dlt.config.value) -> Any:
     """EUCTR protocols read from ``path`` (a download file or a folder of them)."""
-    return protocols(path)
+    return add_quarantine_table(protocols(path))
 
 
 @dlt.resource(
     name="protocols",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    **routed_hints("protocols", "protocol_id", PROTOCOL_COLUMNS),
+    table_name="protocols", primary_key="protocol_id", columns=PROTOCOL_COLUMNS,
 )
 def protocols(path: str) -> Iterator[dict[str, Any]]:
     """Validated protocols; unreadable files and bad fields go to ``quarantine``."""

@@ -16,8 +16,8 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
-from extract.quarantine import Rejection, routed_hints
+from extract.files import iter_input_files, new_files, record_hash, repeated_key, report, text_columns, validate
+from extract.quarantine import Rejection, add_quarantine_table
 
 from .helpers import RawRecord, exported_at, iter_records, shape
 from .models import REQUIRED, IctrpTrial
@@ -36,17 +36,18 @@ TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
 @dlt.source(name=SOURCE_NAME)
 def ictrp_source(path: str = dlt.config.value) -> Any:
     """WHO ICTRP trials read from ``path`` (an export file or a folder of them)."""
-    return trials(path)
+    return add_quarantine_table(trials(path))
 
 
 @dlt.resource(
     name="trials",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    **routed_hints("trials", "trial_id", TRIAL_COLUMNS),
+    table_name="trials", primary_key="trial_id", columns=TRIAL_COLUMNS,
 )
 def trials(path: str) -> Iterator[dict[str, Any]]:
     """Validated ICTRP records; unreadable files and bad records go to ``quarantine``."""
     for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+        seen: dict[str, str] = {}
         for item in iter_records(file):
             if isinstance(item, Rejection):
                 yield report(item)
@@ -54,7 +55,12 @@ def trials(path: str) -> Iterator[dict[str, Any]]:
             row = to_row(item, file.location)
             for rejection in row.pop("_rejections"):
                 yield report(rejection)
-            if row.get("trial_id"):
+            repeated = repeated_key(
+                seen, row.get("trial_id"), item.location, source=SOURCE_NAME, field="trial_id"
+            )
+            if repeated:
+                yield report(repeated)
+            elif row.get("trial_id"):
                 yield row
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from extract.files import InputFile, clean, decode_text, split_list
+from extract.files import InputFile, clean, decode_text, missing_columns, split_list
 from extract.quarantine import Rejection
 
 from .settings import REQUIRED_COLUMNS, SOURCE_NAME
@@ -28,6 +28,9 @@ LIST_FIELDS = {
     "intervention": ("interventions", ";\n"),
 }
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# A runaway cell is read whole and refused by the model naming its field, rather than the csv
+# module stopping the file at it (its default limit is 128 KiB).
+csv.field_size_limit(2**31 - 1)
 
 
 class RawRecord:
@@ -82,8 +85,15 @@ def iter_records(file: InputFile) -> Iterator[RawRecord | Rejection]:
 
 
 def _iter_xml(file: InputFile) -> Iterator[RawRecord | Rejection]:
+    if not file.data.strip():
+        yield Rejection(SOURCE_NAME, file.location, "empty file", field="<file>")
+        return
     number = 0
-    parser = etree.iterparse(io.BytesIO(file.data), events=("end",), tag="Trial", recover=False)
+    # huge_tree: a runaway text node is read and refused by the model, naming its field,
+    # instead of ending the file there.
+    parser = etree.iterparse(
+        io.BytesIO(file.data), events=("end",), tag="Trial", recover=False, huge_tree=True
+    )
     try:
         for _, element in parser:
             number += 1
@@ -100,6 +110,9 @@ def _iter_xml(file: InputFile) -> Iterator[RawRecord | Rejection]:
             record_id=f"record {number + 1}",
             field="<file>",
         )
+        return
+    if number == 0:
+        yield Rejection(SOURCE_NAME, file.location, "no <Trial> element", field="<file>")
 
 
 def _iter_csv(file: InputFile) -> Iterator[RawRecord | Rejection]:
@@ -108,15 +121,9 @@ def _iter_csv(file: InputFile) -> Iterator[RawRecord | Rejection]:
         yield text
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = {field_name(c) for c in reader.fieldnames or []}
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    missing = missing_columns(REQUIRED_COLUMNS, [field_name(c) for c in reader.fieldnames or []])
     if missing:
-        yield Rejection(
-            SOURCE_NAME,
-            file.location,
-            f"missing required column(s) {', '.join(missing)}; header is {reader.fieldnames}",
-            field="<header>",
-        )
+        yield Rejection(SOURCE_NAME, file.location, missing, field="<header>")
         return
     try:
         for number, row in enumerate(reader, start=1):

@@ -14,8 +14,8 @@ from typing import Any
 
 import dlt
 
-from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
-from extract.quarantine import Rejection, routed_hints
+from extract.files import iter_input_files, new_files, record_hash, repeated_key, report, text_columns, validate
+from extract.quarantine import Rejection, add_quarantine_table
 
 from .helpers import TrialRecord, iter_trials
 from .models import REQUIRED, IsrctnTrial
@@ -33,19 +33,21 @@ TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
 @dlt.source(name=SOURCE_NAME)
 def isrctn_source(path: str = dlt.config.value) -> Any:
     """ISRCTN trials read from ``path`` (an API XML file or a folder of them)."""
-    return trials(
-        path,
-        last_updated=dlt.sources.incremental(
-            "last_updated", initial_value="2000-01-01", primary_key="isrctn",
-            on_cursor_value_missing="include",
-        ),
+    return add_quarantine_table(
+        trials(
+            path,
+            last_updated=dlt.sources.incremental(
+                "last_updated", initial_value="2000-01-01", primary_key="isrctn",
+                on_cursor_value_missing="include",
+            ),
+        )
     )
 
 
 @dlt.resource(
     name="trials",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    **routed_hints("trials", "isrctn", TRIAL_COLUMNS),
+    table_name="trials", primary_key="isrctn", columns=TRIAL_COLUMNS,
 )
 def trials(
     path: str,
@@ -55,6 +57,7 @@ def trials(
 ) -> Iterator[dict[str, Any]]:
     """Validated ISRCTN trials; unreadable files and bad records go to ``quarantine``."""
     for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+        seen: dict[str, str] = {}
         for item in iter_trials(file):
             if isinstance(item, Rejection):
                 yield report(item)
@@ -62,7 +65,12 @@ def trials(
             row, rejections = to_row(item, file.location)
             for rejection in rejections:
                 yield report(rejection)
-            if row is not None:
+            if row is None:
+                continue
+            repeated = repeated_key(seen, row["isrctn"], item.location, source=SOURCE_NAME, field="isrctn")
+            if repeated:
+                yield report(repeated)
+            else:
                 yield row
 
 

@@ -108,9 +108,13 @@ def record_fields(full: etree._Element) -> dict[str, Any]:
 
 
 def iter_trials(file: InputFile) -> Iterator[TrialRecord | Rejection]:
+    if not file.data.strip():
+        yield Rejection(SOURCE_NAME, file.location, "empty file", field="<file>")
+        return
     number = 0
     tag = f"{{{NAMESPACE}}}fullTrial"
-    parser = etree.iterparse(io.BytesIO(file.data), events=("end",), tag=tag, recover=False)
+    # huge_tree: a runaway text node is read and refused by the model naming its field.
+    parser = etree.iterparse(io.BytesIO(file.data), events=("end",), tag=tag, recover=False, huge_tree=True)
     try:
         for _, element in parser:
             number += 1
@@ -126,6 +130,7 @@ def iter_trials(file: InputFile) -> Iterator[TrialRecord | Rejection]:
             record_id=f"record {number + 1}",
             field="<file>",
         )
+        return
     if number == 0:
         yield Rejection(SOURCE_NAME, file.location, "no <fullTrial> element in the ISRCTN namespace",
                         field="<file>")

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from extract.files import MAX_FIELD_CHARS, calendar_date, past_date
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-IsoTimestamp = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$")]
+IsoTimestamp = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$"),
+    AfterValidator(calendar_date),
+]
+# The incremental cursor: a future lastUpdated would hide every later update of every trial.
+PastTimestamp = Annotated[IsoTimestamp, AfterValidator(past_date)]
 
 REQUIRED = ("isrctn", "title", "last_updated")
 
 
 class IsrctnTrial(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, str_max_length=MAX_FIELD_CHARS)
 
     isrctn: Annotated[str, StringConstraints(pattern=r"^ISRCTN\d{8}$")]
-    last_updated: IsoTimestamp
+    last_updated: PastTimestamp
     title: NonEmpty
     scientific_title: str | None = None
     acronym: str | None = None

@@ -19,6 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from extract.files import decode_bytes, missing_columns, undecodable_reason
 from extract.pipeline import SourceDataRejected
 
 from .settings import (
@@ -91,7 +92,8 @@ class ValidatedBatch:
     def refusal(self, max_bad_share: float) -> str | None:
         """Why the batch is refused, or None when its bad-row share is within the threshold."""
         if self.rows_received == 0:
-            return f"{self.batch.name}: the file has no data rows"
+            unreadable = [p.reason for p in self.problems if p.column == "<file>"]
+            return f"{self.batch.name}: {unreadable[0] if unreadable else 'the file has no data rows'}"
         if self.bad_share <= max_bad_share:
             return None
         reasons: dict[str, int] = {}
@@ -138,7 +140,15 @@ def feed_schema(feed: str, hospital_id: str) -> pa.DataFrameSchema:
             ),
         ),
         date_column: pa.Column(
-            object, nullable=False, checks=pa.Check(lambda s: s.notna(), error="invalid date")
+            object,
+            nullable=False,
+            checks=[
+                pa.Check(lambda s: s.notna(), error="invalid date"),
+                pa.Check(
+                    lambda s: s.map(lambda day: day is None or day <= date.today()),
+                    error="date in the future",
+                ),
+            ],
         ),
         "patient_id": pa.Column(str, pa.Check.str_matches(r"^\S+$", error="missing patient_id")),
         type_column: pa.Column(str, pa.Check.isin(known_types, error=f"unknown {type_column}")),
@@ -186,11 +196,9 @@ def _typed_frame(text: str, feed: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(raw text frame, typed frame): dates parsed in either format, values as floats."""
     expected = list(VITALS_COLUMNS if feed != LABS else LABS_COLUMNS)
     raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    missing = [c for c in expected if c not in raw.columns]
+    missing = missing_columns(expected, list(raw.columns))
     if missing:
-        raise BatchRejected(
-            f"missing column(s) {', '.join(missing)}; expected header {','.join(expected)}"
-        )
+        raise BatchRejected(missing)
     raw = raw[expected]
     date_column, _, value_column = FEED_FIELDS[feed]
     typed = raw.copy()
@@ -213,7 +221,15 @@ def _describe(check: str, column: str, value: Any) -> str:
 
 def validate_batch(batch: BatchFile, text: str | None = None) -> ValidatedBatch:
     """Check every row of a batch; see the module docstring."""
-    text = batch.path.read_text(encoding="utf-8-sig") if text is None else text
+    if text is None:
+        data = batch.path.read_bytes()
+        try:
+            text = decode_bytes(data)
+        except UnicodeDecodeError as exc:
+            problem = RowProblem(HEADER_LINE, "<file>", f"unreadable file: {undecodable_reason(data, exc)}", {})
+            return ValidatedBatch(batch, 0, problems=[problem])
+    if not text.strip():
+        return ValidatedBatch(batch, 0, problems=[RowProblem(HEADER_LINE, "<file>", "empty file", {})])
     try:
         raw, typed = _typed_frame(text, batch.feed)
     except (BatchRejected, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

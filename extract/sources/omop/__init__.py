@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine, and_, select
 
-from extract.quarantine import Rejection, routed_hints
+from extract.quarantine import Rejection, add_quarantine_table, quarantine_item
 
 from . import cdm
 from .cohorts import Cohort, chunks
@@ -209,7 +209,7 @@ def omop_source(
     @dlt.resource(
         name="cohorts",
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-        **routed_hints("cohorts", "cohort_id", COHORT_COLUMNS),
+        table_name="cohorts", primary_key="cohort_id", columns=COHORT_COLUMNS,
     )
     def cohort_rows() -> Iterator[dict[str, Any]]:
         """The registry, one row per approved cohort; registry problems to ``quarantine``."""
@@ -233,7 +233,7 @@ def omop_source(
                 "registry_file": cohort.location or None,
             }
         for rejection in rejections:
-            yield rejection.to_row()
+            yield quarantine_item(rejection.to_row())
 
     @dlt.resource(
         name="cohort_membership",
@@ -251,7 +251,7 @@ def omop_source(
                 if person not in missing
             ]
 
-    yield cohort_rows
+    yield add_quarantine_table(cohort_rows)
     yield membership
     for table_name in tables:
         yield table_resource(engine, table_name, cohorts, person_filter, batch_size, in_list_size)

@@ -21,7 +21,7 @@ from typing import Any
 
 import dlt
 
-from extract.quarantine import Rejection, routed_hints
+from extract.quarantine import Rejection, add_quarantine_table, quarantine_item
 
 from .helpers import InputFile, Row, Unreadable, iter_rows, list_files
 from .models import HEADER_ALIASES, RawRow, canonical_header
@@ -50,30 +50,37 @@ def record_id(file_name: str, sheet: str | None, line: int) -> str:
 
 def shape_rows(
     table: str, file: InputFile, items: Iterator[Row | Unreadable], extracted_at: datetime
-) -> Iterator[dict]:
+) -> Iterator[Any]:
     """Rows of ``table`` from one file, validated; rejected ones as quarantine rows."""
     for item in items:
         if isinstance(item, Unreadable):
             if item.table in (None, table):
-                yield Rejection(
-                    SOURCE_NAME, item.location, item.reason, field="<row>", raw_record=item.raw
-                ).to_row()
+                yield quarantine_item(Rejection(
+                    SOURCE_NAME, item.location, item.reason, field=item.field, raw_record=item.raw
+                ).to_row())
             continue
         if item.table != table:
             continue
         values = {canonical_header(table, header): value for header, value in item.cells.items()}
         row = RawRow(table=table, values=values)
+        for name, reason in row.refused_values():
+            yield quarantine_item(Rejection(
+                SOURCE_NAME, item.location, reason,
+                record_id=row.values.get("patient_ref") or row.values.get("study_code"),
+                field=name, raw_record=item.cells,
+            ).to_row())
+            row.values[name] = None
         missing = row.missing_required()
         if missing:
             for name in missing:
-                yield Rejection(
+                yield quarantine_item(Rejection(
                     SOURCE_NAME,
                     item.location,
                     f"required field {name} is empty",
                     record_id=row.values.get("patient_ref") or row.values.get("study_code"),
                     field=name,
                     raw_record=item.cells,
-                ).to_row()
+                ).to_row())
             continue
         yield {
             **{name: None for name in HEADER_ALIASES[table]},
@@ -91,7 +98,7 @@ def make_resource(table: str, folder: Path) -> Any:
     @dlt.resource(
         name=table,
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-        **routed_hints(table, "record_id", table_columns(table)),
+        table_name=table, primary_key="record_id", columns=table_columns(table),
         schema_contract={"tables": "evolve", "columns": "evolve", "data_type": "freeze"},
     )
     def read_table() -> Iterator[dict]:
@@ -106,7 +113,7 @@ def make_resource(table: str, folder: Path) -> Any:
     read_table.__doc__ = (
         f"Rows of the delivered {table} files; rejected rows go to the quarantine table."
     )
-    return read_table
+    return add_quarantine_table(read_table)
 
 
 @dlt.source(name=SOURCE_NAME)

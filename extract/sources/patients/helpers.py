@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from extract.files import decode_bytes, missing_columns, undecodable_reason
+
+from .models import REQUIRED, canonical_header
 from .settings import FILE_SUFFIXES
+
+# A delivered cell may be large (a runaway free-text field): read it whole and let the loader
+# refuse it by field, rather than the csv module stopping the file at it.
+csv.field_size_limit(2**31 - 1)
 
 # Checked in order: "participations" must win over "patients" for a name holding both words.
 TABLE_KEYWORDS = (
@@ -67,6 +74,7 @@ class Unreadable:
     reason: str
     raw: str | None = None
     table: str | None = None
+    field: str = "<row>"
 
 
 def iter_rows(file: InputFile) -> Iterator[Row | Unreadable]:
@@ -81,10 +89,14 @@ def iter_rows(file: InputFile) -> Iterator[Row | Unreadable]:
             "file name names no known table (patients, studies, participations, medications)",
         )
         return
+    data = file.path.read_bytes()
+    if not data.strip():
+        yield Unreadable(file.name, "empty file", table=table, field="<file>")
+        return
     try:
-        text = file.path.read_bytes().decode("utf-8-sig")
+        text = decode_bytes(data)
     except UnicodeDecodeError as exc:
-        yield Unreadable(file.name, f"not UTF-8 text: {exc}", table=table)
+        yield Unreadable(file.name, undecodable_reason(data, exc), table=table, field="<file>")
         return
     if suffix == ".csv":
         yield from _csv_rows(file.name, table, text)
@@ -97,12 +109,21 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+def header_problem(table: str, header: Any) -> str | None:
+    """Why a header cannot be read as ``table`` (a required column missing or renamed)."""
+    return missing_columns(REQUIRED[table], [canonical_header(table, h) for h in header if h is not None])
+
+
 def _csv_rows(name: str, table: str, text: str) -> Iterator[Row | Unreadable]:
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first_line))
     header = next(reader, None)
     if not header:
-        yield Unreadable(name, "empty file: no header line", table=table)
+        yield Unreadable(name, "empty file: no header line", table=table, field="<file>")
+        return
+    problem = header_problem(table, header)
+    if problem:
+        yield Unreadable(name, problem, json.dumps(header, ensure_ascii=False), table, "<header>")
         return
     for cells in reader:
         line = reader.line_num
@@ -158,6 +179,10 @@ def _xlsx_rows(file: InputFile) -> Iterator[Row | Unreadable]:
             rows = sheet.iter_rows(values_only=True)
             header = next(rows, None)
             if not header:
+                continue
+            problem = header_problem(table, header)
+            if problem:
+                yield Unreadable(f"{file.name} sheet {sheet.title}", problem, table=table, field="<header>")
                 continue
             for number, values in enumerate(rows, start=2):
                 if all(value is None or str(value).strip() == "" for value in values):

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from extract.files import MAX_FIELD_CHARS
+
 # canonical field -> header spellings, compared after lower-casing and dropping non-alphanumerics.
 HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "patients": {
@@ -104,6 +106,19 @@ class RawRow(BaseModel):
     @classmethod
     def _as_text(cls, values: dict[str, Any]) -> dict[str, str | None]:
         return {key: cell_text(value) for key, value in values.items()}
+
+    def refused_values(self) -> list[tuple[str, str]]:
+        """(field, reason) for values no parser downstream should see: a runaway cell, a
+        negative age (staging would read "-5" as missing, losing that it was wrong)."""
+        refused = []
+        for name, value in self.values.items():
+            if value is None:
+                continue
+            if len(value) > MAX_FIELD_CHARS:
+                refused.append((name, f"value of {len(value)} characters, at most {MAX_FIELD_CHARS} allowed"))
+            elif name == "age" and re.match(r"^-\s*[0-9]", value):
+                refused.append((name, f"negative age {value!r}"))
+        return refused
 
     def missing_required(self) -> list[str]:
         return [name for name in REQUIRED[self.table] if not self.values.get(name)]

@@ -1,13 +1,47 @@
 {#-
-    Study sites with their country as an ISO 3166-1 alpha-2 code, matched through the
-    country_aliases seed (names, native names, alpha-2 and alpha-3 codes, common variants).
-    A country that matches no alias keeps a NULL code and is counted by dim_location tests.
+    Trial locations of every registry with their country as an ISO 3166-1 alpha-2 code, matched
+    through the country_aliases seed (names, native names, alpha-2 and alpha-3 codes, common
+    variants), and keyed on the resolved trial_id. CT.gov lists sites (facility, city, country);
+    ICTRP and ISRCTN list recruitment countries and EUCTR one member state per protocol, which
+    become country-level locations (no facility, no city). A registry country is kept only where
+    the trial has no site in that country already, so countries are not counted twice. A
+    country that matches no alias keeps a NULL code.
 -#}
 with
 
-locations as (
+ctgov_locations as (
 
     select * from {{ ref('stg_ctgov__locations') }}
+
+),
+
+ictrp_countries as (
+
+    select * from {{ ref('stg_ictrp__countries') }}
+
+),
+
+ictrp_trials as (
+
+    select * from {{ ref('stg_ictrp__trials') }}
+
+),
+
+isrctn_countries as (
+
+    select * from {{ ref('stg_isrctn__countries') }}
+
+),
+
+euctr_protocols as (
+
+    select * from {{ ref('stg_euctr__protocols') }}
+
+),
+
+resolved as (
+
+    select * from {{ ref('int_trials__identity_resolved') }}
 
 ),
 
@@ -17,31 +51,142 @@ aliases as (
 
 ),
 
-coded as (
+sites as (
+
+    select
+        study_location_id,
+        'ctgov' as registry,
+        nct_id as registry_id,
+        facility_name,
+        city,
+        state,
+        postal_code,
+        country_name,
+        site_status
+    from ctgov_locations
+
+),
+
+registry_countries as (
+
+    select
+        {{ surrogate_key(["'ictrp'", 'ictrp_countries.ictrp_country_id']) }} as study_location_id,
+        'ictrp' as registry,
+        coalesce(ictrp_trials.registry_id, ictrp_trials.ictrp_trial_id) as registry_id,
+        ictrp_countries.country_name
+    from ictrp_countries
+    inner join ictrp_trials
+        on ictrp_countries.ictrp_trial_id = ictrp_trials.ictrp_trial_id
+
+    union all
+
+    select
+        {{ surrogate_key(["'isrctn'", 'isrctn_country_id']) }} as study_location_id,
+        'isrctn' as registry,
+        registry_id,
+        country_name
+    from isrctn_countries
+
+    union all
+
+    select
+        {{ surrogate_key(["'euctr'", 'protocol_id']) }} as study_location_id,
+        'euctr' as registry,
+        registry_id,
+        coalesce(member_state_code, member_state) as country_name
+    from euctr_protocols
+
+),
+
+coded_sites as (
+
+    select
+        sites.study_location_id,
+        sites.registry,
+        resolved.trial_id,
+        sites.facility_name,
+        sites.city,
+        sites.state,
+        sites.postal_code,
+        sites.country_name as source_country,
+        aliases.country_code,
+        sites.site_status
+    from sites
+    inner join resolved
+        on sites.registry_id = resolved.registry_id
+    left join aliases
+        on lower(trim(sites.country_name)) = aliases.country_alias
+
+),
+
+coded_registry_countries as (
+
+    select
+        registry_countries.study_location_id,
+        registry_countries.registry,
+        resolved.trial_id,
+        cast(null as {{ dbt.type_string() }}) as facility_name,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as state,
+        cast(null as {{ dbt.type_string() }}) as postal_code,
+        registry_countries.country_name as source_country,
+        aliases.country_code,
+        cast(null as {{ dbt.type_string() }}) as site_status
+    from registry_countries
+    inner join resolved
+        on registry_countries.registry_id = resolved.registry_id
+    left join aliases
+        on lower(trim(registry_countries.country_name)) = aliases.country_alias
+    where registry_countries.country_name is not null
+
+),
+
+countries_without_site as (
+
+    select coded_registry_countries.*
+    from coded_registry_countries
+    left join coded_sites
+        on coded_registry_countries.trial_id = coded_sites.trial_id
+            and coded_registry_countries.country_code = coded_sites.country_code
+    where coded_sites.trial_id is null
+
+),
+
+located as (
+
+    select * from coded_sites
+    union all
+    select * from countries_without_site
+
+),
+
+final as (
 
     select
         ----------  ids
-        locations.study_location_id,
-        locations.nct_id as trial_id,
+        study_location_id,
+        trial_id,
         {{ surrogate_key([
-            normalize_name('locations.facility_name'),
-            normalize_name('locations.city'),
-            'aliases.country_code',
+            normalize_name('facility_name'),
+            normalize_name('city'),
+            'country_code',
         ]) }} as location_id,
 
         ----------  strings
-        locations.facility_name,
-        locations.city,
-        locations.state,
-        locations.postal_code,
-        locations.country_name as source_country,
-        aliases.country_code,
-        locations.site_status
+        registry,
+        facility_name,
+        city,
+        state,
+        postal_code,
+        source_country,
+        country_code,
+        site_status,
 
-    from locations
-    left join aliases
-        on lower(trim(locations.country_name)) = aliases.country_alias
+        ----------  booleans
+        facility_name is not null or city is not null as is_site
+
+    from located
 
 )
 
-select * from coded
+select * from final

@@ -50,7 +50,10 @@ final as (
         ----------  numerics
         count(distinct registry) as registry_count,
         count(*) as registry_record_count,
-        {{ to_number(by_precedence('cast(enrollment_count as ' ~ dbt.type_string() ~ ')')) }} as enrollment_count,
+        cast(
+            {{ to_number(by_precedence('cast(enrollment_count as ' ~ dbt.type_string() ~ ')')) }}
+            as {{ dbt.type_bigint() }}
+        ) as enrollment_count,
         {{ to_number(by_precedence('cast(minimum_age_years as ' ~ dbt.type_string() ~ ')')) }} as minimum_age_years,
         {{ to_number(by_precedence('cast(maximum_age_years as ' ~ dbt.type_string() ~ ')')) }} as maximum_age_years,
 
@@ -59,7 +62,13 @@ final as (
 
         ----------  dates
         min(registered_date) as first_registered_date,
-        {{ to_date(by_precedence('cast(start_date as ' ~ dbt.type_string() ~ ')')) }} as start_date
+        {{ to_date(by_precedence('cast(start_date as ' ~ dbt.type_string() ~ ')')) }} as start_date,
+
+        ----------  timestamps
+        coalesce(
+            max(case when registry = 'ctgov' then record_updated_at end),
+            max(record_updated_at)
+        ) as last_updated_at
 
     from attributed
     group by trial_id

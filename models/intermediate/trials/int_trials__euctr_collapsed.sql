@@ -50,7 +50,8 @@ trial_status as (
         min(authorised_date) as start_date,
         count(*) as member_state_count,
         max(nct_id) as nct_id,
-        max(isrctn) as isrctn
+        max(isrctn) as isrctn,
+        coalesce(max(authorised_date), max(registered_date)) as last_stated_date
 
     from ranked
     group by registry_id
@@ -82,7 +83,8 @@ final as (
 
         ----------  dates
         trial_status.registered_date,
-        trial_status.start_date
+        trial_status.start_date,
+        trial_status.last_stated_date
 
     from trial_status
     inner join ranked as first_country

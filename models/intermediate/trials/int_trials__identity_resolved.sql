@@ -26,6 +26,18 @@ edges as (
         to_id as from_id,
         from_id as to_id
     from {{ ref('int_trials__registry_id_edges') }}
+    {#- Every ID keeps its own label in the running: without it two IDs that no loaded record
+        names (only listed as secondary IDs) would swap labels forever. #}
+    union
+    select
+        to_id as from_id,
+        to_id
+    from {{ ref('int_trials__registry_id_edges') }}
+    union
+    select
+        from_id,
+        from_id as to_id
+    from {{ ref('int_trials__registry_id_edges') }}
 
 ),
 
@@ -67,7 +79,7 @@ final as (
         {{ id_registry('registry_id') }} as id_registry,
 
         ----------  numerics
-        cast({{ id_precedence('registry_id') }} as {{ dbt.type_int() }}) as id_precedence
+        cast({{ id_precedence('registry_id') }} as {{ dbt.type_bigint() }}) as id_precedence
 
     from labels_{{ rounds }}
 

@@ -35,11 +35,12 @@ ictrp as (
 ctgov_sponsors as (
 
     select
-        trial_id,
+        nct_id as trial_id,
         min(sponsor_name) as sponsor_name
-    from {{ ref('int_trial_sponsors__resolved') }}
+    from {{ ref('stg_ctgov__sponsors') }}
     where is_lead_sponsor
-    group by trial_id
+        and sponsor_name is not null
+    group by nct_id
 
 ),
 
@@ -74,7 +75,8 @@ unioned as (
         ctgov.maximum_age_years,
         ctgov.first_submitted_date as registered_date,
         ctgov.start_date,
-        ctgov.start_date_precision
+        ctgov.start_date_precision,
+        ctgov.last_update_posted_at as record_updated_at
     from ctgov
     left join ctgov_sponsors
         on ctgov.trial_id = ctgov_sponsors.trial_id
@@ -96,12 +98,13 @@ unioned as (
             else phase_flags
         end as phase_key,
         eligible_sex,
-        cast(null as {{ dbt.type_int() }}) as enrollment_count,
+        cast(null as {{ dbt.type_bigint() }}) as enrollment_count,
         minimum_age_years,
         maximum_age_years,
         registered_date,
         start_date,
-        case when start_date is not null then 'day' end as start_date_precision
+        case when start_date is not null then 'day' end as start_date_precision,
+        {{ to_timestamp_ntz('last_stated_date') }} as record_updated_at
     from euctr
 
     union all
@@ -118,12 +121,13 @@ unioned as (
         source_phase,
         phase_key,
         eligible_sex,
-        cast(enrollment_count as {{ dbt.type_int() }}) as enrollment_count,
-        cast(null as {{ dbt.type_float() }}) as minimum_age_years,
-        cast(null as {{ dbt.type_float() }}) as maximum_age_years,
+        enrollment_count,
+        cast(null as {{ type_double() }}) as minimum_age_years,
+        cast(null as {{ type_double() }}) as maximum_age_years,
         cast(null as date) as registered_date,
         start_date,
-        start_date_precision
+        start_date_precision,
+        {{ to_timestamp_ntz('last_updated_date') }} as record_updated_at
     from isrctn
 
     union all
@@ -140,12 +144,13 @@ unioned as (
         source_phase,
         phase_key,
         eligible_sex,
-        cast(enrollment_count as {{ dbt.type_int() }}) as enrollment_count,
+        enrollment_count,
         minimum_age_years,
         maximum_age_years,
         registered_date,
         start_date,
-        start_date_precision
+        start_date_precision,
+        exported_at as record_updated_at
     from ictrp
 
 ),
@@ -175,8 +180,8 @@ final as (
         unioned.start_date_precision,
 
         ----------  numerics
-        unioned.registry_precedence,
-        unioned.enrollment_count,
+        cast(unioned.registry_precedence as {{ dbt.type_bigint() }}) as registry_precedence,
+        cast(unioned.enrollment_count as {{ dbt.type_bigint() }}) as enrollment_count,
         unioned.minimum_age_years,
         unioned.maximum_age_years,
 
@@ -185,7 +190,10 @@ final as (
 
         ----------  dates
         unioned.registered_date,
-        unioned.start_date
+        unioned.start_date,
+
+        ----------  timestamps
+        unioned.record_updated_at
 
     from unioned
     left join status_mapping

@@ -2,8 +2,7 @@ with
 
 conditions as (
 
-    select * from {{ ref('stg_ctgov__conditions') }}
-    where condition_key is not null
+    select * from {{ ref('int_trial_conditions__resolved') }}
 
 ),
 
@@ -11,14 +10,14 @@ final as (
 
     select
         ----------  ids
-        nct_id as trial_id,
-        {{ surrogate_key(['condition_key']) }} as condition_id,
+        trial_id,
+        condition_id,
 
         ----------  numerics
         min(condition_rank) as condition_rank
 
     from conditions
-    group by nct_id, condition_key
+    group by trial_id, condition_id
 
 )
 

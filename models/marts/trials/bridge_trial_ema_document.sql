@@ -31,7 +31,7 @@ document_ids as (
         document_id,
         eudract_number as registry_id,
         'listing' as linked_by,
-        cast(1.0 as {{ dbt.type_float() }}) as confidence
+        cast(1.0 as {{ type_double() }}) as confidence
     from documents
     where eudract_number is not null
 

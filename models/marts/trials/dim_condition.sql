@@ -2,8 +2,7 @@ with
 
 conditions as (
 
-    select * from {{ ref('stg_ctgov__conditions') }}
-    where condition_key is not null
+    select * from {{ ref('int_trial_conditions__resolved') }}
 
 ),
 

@@ -45,6 +45,7 @@ trials as (
         resolved_trials.registry_count,
         resolved_trials.registry_record_count,
         resolved_trials.sponsor_name as resolved_sponsor_name,
+        resolved_trials.last_updated_at,
         coalesce(ctgov_trials.brief_title, resolved_trials.brief_title) as brief_title,
         coalesce(ctgov_trials.official_title, resolved_trials.title) as official_title,
         coalesce(ctgov_trials.trial_status, resolved_trials.trial_status, 'unknown') as trial_status,
@@ -84,24 +85,36 @@ phase_vocabulary as (
 
 ),
 
+lead_sponsor_candidates as (
+
+    select
+        trial_id,
+        sponsor_id,
+        row_number() over (
+            partition by trial_id order by registry_precedence, sponsor_id
+        ) as lead_sponsor_rank
+    from {{ ref('int_trial_sponsors__resolved') }}
+    where is_lead_sponsor
+
+),
+
 lead_sponsors as (
 
     select
         trial_id,
-        min(sponsor_id) as lead_sponsor_id
-    from {{ ref('int_trial_sponsors__resolved') }}
-    where is_lead_sponsor
-    group by trial_id
+        sponsor_id as lead_sponsor_id
+    from lead_sponsor_candidates
+    where lead_sponsor_rank = 1
 
 ),
 
 condition_counts as (
 
     select
-        nct_id as trial_id,
-        count(*) as condition_count
-    from {{ ref('stg_ctgov__conditions') }}
-    group by nct_id
+        trial_id,
+        count(distinct condition_id) as condition_count
+    from {{ ref('int_trial_conditions__resolved') }}
+    group by trial_id
 
 ),
 
@@ -109,7 +122,7 @@ site_counts as (
 
     select
         trial_id,
-        count(*) as site_count,
+        count(case when is_site then 1 end) as site_count,
         count(distinct country_code) as country_count
     from {{ ref('int_trial_locations__country_coded') }}
     group by trial_id
@@ -168,7 +181,10 @@ final as (
         trials.registries,
         trials.registry_count,
         trials.registry_record_count,
-        trials.resolved_sponsor_name
+        trials.resolved_sponsor_name,
+
+        ----------  timestamps
+        trials.last_updated_at
 
     from trials
     left join status_vocabulary

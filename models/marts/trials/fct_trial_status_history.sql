@@ -1,7 +1,9 @@
 {#-
     Trial status over time: one row per version of a trial's status, phase, enrollment and key
-    dates, from the SCD2 snapshot. Versions are dated by the registry's last-update-posted date,
-    so the history says when the registry published a change, not when we happened to load it.
+    dates, from the SCD2 snapshot of dim_trial (every de-duplicated trial of every registry).
+    Versions are dated by the registry's last update (CT.gov's last-update posting where the
+    trial has a CT.gov record), so the history says when the registry published a change, not
+    when we happened to load it.
     Where snapshots cannot run (local Spark), it holds each trial's current version only.
 -#}
 with

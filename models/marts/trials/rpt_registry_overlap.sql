@@ -20,7 +20,7 @@ final as (
         ----------  numerics
         registry_count,
         count(*) as trial_count,
-        sum(registry_record_count) as registry_record_count
+        cast(sum(registry_record_count) as {{ dbt.type_bigint() }}) as registry_record_count
 
     from trials
     group by registries, registry_count

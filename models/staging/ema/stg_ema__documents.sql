@@ -27,7 +27,7 @@ final as (
         {{ parse_partial_date(registry_date_iso('publication_date')) }} as published_date,
 
         ----------  timestamps
-        extracted_at
+        {{ utc_timestamp_ntz('extracted_at') }} as extracted_at
 
     from source
 

@@ -23,8 +23,8 @@ final as (
         context as found_in_context,
 
         ----------  numerics
-        cast(page_number as {{ dbt.type_int() }}) as page_number,
-        cast(confidence as {{ dbt.type_float() }}) as confidence,
+        cast(page_number as {{ dbt.type_bigint() }}) as page_number,
+        cast(confidence as {{ type_double() }}) as confidence,
 
         ----------  booleans
         label is not null as is_labelled

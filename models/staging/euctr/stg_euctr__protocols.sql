@@ -45,23 +45,23 @@ final as (
         source.source_location,
 
         ----------  numerics: F.1 age bands as a range of years
-        case
+        cast(case
             when lower(source.has_subjects_under_18) = 'yes' then 0
             when lower(source.has_adults_18_64) = 'yes' then 18
             when lower(source.has_elderly_65_plus) = 'yes' then 65
-        end as minimum_age_years,
-        case
+        end as {{ type_double() }}) as minimum_age_years,
+        cast(case
             when lower(source.has_elderly_65_plus) = 'yes' then null
             when lower(source.has_adults_18_64) = 'yes' then 64
             when lower(source.has_subjects_under_18) = 'yes' then 17
-        end as maximum_age_years,
+        end as {{ type_double() }}) as maximum_age_years,
 
         ----------  dates
         {{ parse_partial_date('source.date_first_entered') }} as registered_date,
         {{ parse_partial_date('source.competent_authority_decision_date') }} as authorised_date,
 
         ----------  timestamps
-        source.extracted_at
+        {{ utc_timestamp_ntz('source.extracted_at') }} as extracted_at
 
     from source
     left join sponsors

@@ -35,6 +35,8 @@ renamed as (
         case
             when {{ regexp_like('lower(inclusion_gender)', "'female: *yes'") }}
                 and {{ regexp_like('lower(inclusion_gender)', "'(^|[^e])male: *yes'") }} then 'all'
+            when {{ regexp_like('lower(inclusion_gender)', "'female: *yes'") }} then 'female'
+            when {{ regexp_like('lower(inclusion_gender)', "'(^|[^e])male: *yes'") }} then 'male'
             when lower(trim(inclusion_gender)) in (
                     'both', 'all', 'male and female', 'both males and females', 'both, male and female'
                 ) then 'all'
@@ -50,7 +52,8 @@ renamed as (
         ----------  numerics
         {{ parse_registry_age_years('inclusion_agemin') }} as minimum_age_years,
         {{ parse_registry_age_years('inclusion_agemax') }} as maximum_age_years,
-        {{ to_number(regexp_extract('target_size', "'^\\s*([0-9]+)\\s*$'")) }} as enrollment_count,
+        cast({{ to_number(regexp_extract('target_size', "'^\\s*([0-9]+)\\s*$'")) }} as {{ dbt.type_bigint() }})
+            as enrollment_count,
 
         ----------  dates, with the precision the export stated
         {{ parse_partial_date(registry_date_iso('coalesce(date_registration3, date_registration)')) }}
@@ -59,8 +62,8 @@ renamed as (
         {{ partial_date_precision(registry_date_iso('date_enrollement')) }} as start_date_precision,
 
         ----------  timestamps
-        exported_at,
-        extracted_at
+        {{ utc_timestamp_ntz('exported_at') }} as exported_at,
+        {{ utc_timestamp_ntz('extracted_at') }} as extracted_at
 
     from source
 

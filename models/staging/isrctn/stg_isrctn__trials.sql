@@ -33,7 +33,8 @@ final as (
         source_location,
 
         ----------  numerics
-        {{ to_number(regexp_extract('target_enrolment', "'^\\s*([0-9]+)\\s*$'")) }} as enrollment_count,
+        cast({{ to_number(regexp_extract('target_enrolment', "'^\\s*([0-9]+)\\s*$'")) }} as {{ dbt.type_bigint() }})
+            as enrollment_count,
 
         ----------  dates
         {{ parse_partial_date(registry_date_iso('recruitment_start')) }} as start_date,
@@ -42,7 +43,7 @@ final as (
         {{ parse_partial_date(registry_date_iso('last_updated')) }} as last_updated_date,
 
         ----------  timestamps
-        extracted_at
+        {{ utc_timestamp_ntz('extracted_at') }} as extracted_at
 
     from source
 

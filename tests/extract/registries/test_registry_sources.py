@@ -31,6 +31,15 @@ def test_ictrp_shared_xml_and_truncated_file_quarantined(warehouse, query, share
     assert "not UTF-8 encoded" in reasons["c_latin1.csv"]
     assert "missing required column(s) recruitment_status" in reasons["d_missing_column.csv"]
     assert summary.quarantined >= 3
+    # JPRN writes dates year first (2016/12/06): kept as written for staging, not quarantined.
+    assert query(
+        "select trial_id, date_enrollement from raw_ictrp.trials where trial_id like 'JPRN-UMIN%' order by trial_id"
+    ) == [
+        ("JPRN-UMIN000001825", "2009/04/01"),
+        ("JPRN-UMIN000008396", "2012/08/01"),
+        ("JPRN-UMIN000027045", "2016/12/06"),
+    ]
+    assert query("select count(*) from raw_ictrp.quarantine where field = 'date_enrollement'") == [(0,)]
     # Secondary IDs link EUCTR and CT.gov records of one trial.
     assert ("NCT04973137",) in query(
         "select secondary_id from raw_ictrp.trials__secondary_ids where trial_id = 'EUCTR2021-000037-14-PL'"

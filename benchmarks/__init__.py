@@ -1,0 +1,1 @@
+"""Scale generator and benchmark for the warehouse (see docs/performance.md)."""

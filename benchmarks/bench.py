@@ -1,0 +1,333 @@
+"""The warehouse benchmark: one run, the same generated files, every figure of issue 8.
+
+    python -m benchmarks.bench --n 5000                 # or: make bench BENCH_N=5000
+    python -m benchmarks.bench --n 50000 --json docs/bench-50k.json
+
+Steps, each in its own child process so that its wall time and peak memory (``ru_maxrss`` of
+that child and its children, from ``os.wait4``) are its own:
+
+(a) floor       DuckDB alone reads the study NDJSON into a table (``read_json``), plus DuckDB
+                reading the other generated formats (CSV; the ICTRP XML by Python's iterparse)
+(b) extract     the ctgov pipeline in bulk mode into a fresh warehouse (which holds, loaded
+                untimed before, the other sources' bundled samples: dbt builds every domain)
+(c) build       ``dbt build`` (models, snapshots, tests)
+(d) increment   0.25% of studies with a later last-update date and another status:
+                extract + build of what reads ClinicalTrials.gov (``--select source:ctgov+``)
+(e) queries     KPI and search-like queries on the marts, p50/p95 over repeated runs
+
+It prints each figure, the ratio of (b)+(c) to (a), and writes everything as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+# Queries an analyst or the dashboard runs on the marts: headline KPIs and searches.
+QUERIES: dict[str, str] = {
+    "kpi_trials": "select count(*) from marts.dim_trial",
+    "kpi_recruiting": (
+        "select count(*) from marts.dim_trial where trial_status in ('recruiting', 'not_yet_recruiting')"
+    ),
+    "kpi_trials_by_status": "select trial_status, count(*) from marts.dim_trial group by 1 order by 2 desc",
+    "kpi_top_sponsors": "select sponsor_name, trial_count from marts.rpt_top_sponsors order by sponsor_rank limit 25",
+    "kpi_by_start_year": "select * from marts.rpt_trials_by_status_start_year order by 1, 2",
+    "search_title_word": (
+        "select nct_id, brief_title from marts.dim_trial where lower(brief_title) like '%vaccine%' limit 50"
+    ),
+    "search_condition": (
+        "select t.nct_id, t.brief_title from marts.dim_trial t "
+        "join marts.bridge_trial_condition b using (trial_id) "
+        "join marts.dim_condition c using (condition_id) "
+        "where c.condition_key like '%breast%' and t.is_active limit 50"
+    ),
+    "search_sponsor_trials": (
+        "select t.nct_id, t.trial_status from marts.dim_trial t "
+        "join marts.bridge_trial_sponsor b using (trial_id) "
+        "join marts.dim_sponsor s using (sponsor_id) "
+        "where s.sponsor_name = 'Boston University Hospital' limit 100"
+    ),
+    "search_country_phase": (
+        "select count(*) from marts.dim_trial t join marts.bridge_trial_location b using (trial_id) "
+        "join marts.dim_location l using (location_id) where l.country_code = 'FR' and t.phase = 'phase3'"
+    ),
+    "lookup_nct_id": "select * from marts.dim_trial where nct_id = 'NCT00000115'",
+}
+
+
+def run_step(name: str, command: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """Run one step as a child process; its wall time, peak RSS and exit status."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output_chunks = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        output_chunks.append(line)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    output = b"".join(output_chunks).decode("utf-8", "replace")
+    if process.returncode != 0:
+        raise RuntimeError(f"bench step {name} failed (exit {process.returncode}):\n{output[-4000:]}")
+    # Linux reports ru_maxrss in KiB: the largest resident set of the child or its descendants.
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "output": output}
+
+
+OTHER_FORMATS = [
+    ("vitals_csv", "vitals/*.csv"),
+    ("labs_csv", "labs/*.csv"),
+    ("omop_person_csv", "omop/person.csv"),
+    ("omop_visit_occurrence_csv", "omop/visit_occurrence.csv"),
+    ("omop_condition_occurrence_csv", "omop/condition_occurrence.csv"),
+]
+
+
+def _timed(con: Any, table: str, sql: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    con.execute(f"create table {table} as {sql}")
+    seconds = round(time.perf_counter() - started, 2)
+    return {"seconds": seconds, "rows": con.execute(f"select count(*) from {table}").fetchone()[0]}
+
+
+def floor_step(data: str, database: str) -> None:
+    """(a), in its child process: DuckDB alone reading the generated files into tables."""
+    import glob
+    import xml.etree.ElementTree as ElementTree
+
+    import duckdb
+
+    con = duckdb.connect(database)
+    con.execute("set preserve_insertion_order = false")
+    out = {
+        "ctgov_read_json": _timed(
+            con,
+            "studies",
+            f"select * from read_json('{data}/ctgov/*.ndjson', format='newline_delimited', "
+            "maximum_object_size=67108864)",
+        )
+    }
+    for name, pattern in OTHER_FORMATS:
+        if glob.glob(f"{data}/{pattern}"):
+            out[name] = _timed(con, name, f"select * from read_csv('{data}/{pattern}', all_varchar=true)")
+    files = sorted(glob.glob(f"{data}/ictrp/*.xml"))
+    if files:
+        started, trials = time.perf_counter(), 0
+        for file in files:
+            for _, element in ElementTree.iterparse(file):
+                if element.tag == "Trial":
+                    trials += 1
+                    element.clear()
+        out["ictrp_xml_iterparse"] = {"seconds": round(time.perf_counter() - started, 2), "rows": trials}
+    print("RESULT " + json.dumps(out))
+
+
+def queries_step(database: str, repeats: int) -> None:
+    """(e), in its child process: each query warmed once, then timed ``repeats`` times."""
+    import statistics
+
+    import duckdb
+
+    con = duckdb.connect(database, read_only=True)
+    out = {}
+    for name, sql in QUERIES.items():
+        con.execute(sql).fetchall()
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            con.execute(sql).fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+        out[name] = {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(p95, 2)}
+    print("RESULT " + json.dumps(out))
+
+
+def _child(*args: str) -> list[str]:
+    return [sys.executable, "-m", "benchmarks.bench", *args]
+
+
+def _result(step: dict[str, Any]) -> dict[str, Any]:
+    for line in step["output"].splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+    raise RuntimeError("step printed no RESULT line:\n" + step["output"][-2000:])
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        info["ram_gb"] = round(pages / 1024**3, 1)
+    except (ValueError, OSError):
+        pass
+    info["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    return info
+
+
+def bench(n: int, work: Path, seed: int = 42, repeats: int = 30, regenerate: bool = False, log=print) -> dict[str, Any]:
+    """Generate (if needed) and run every step; returns the figures. The figures so far are
+    written to ``WORK/partial-N.json`` before each step, so a run cut short still tells."""
+    from benchmarks.generate import generate
+
+    def step_log(message: str) -> None:
+        (work / f"partial-{n}.json").write_text(json.dumps(results, indent=2) + "\n")
+        log(message)
+
+    data = work / f"data-{n}-{seed}"
+    results: dict[str, Any] = {"n": n, "seed": seed, "machine_before": machine()}
+    manifest = data / "manifest.json"
+    if regenerate or not manifest.exists():
+        started = time.perf_counter()
+        generate(data, n, seed)
+        results["generate_seconds"] = round(time.perf_counter() - started, 2)
+    results["data"] = json.loads(manifest.read_text())
+    results["data"]["ctgov_ndjson_mb"] = round(
+        sum(p.stat().st_size for p in (data / "ctgov").glob("*.ndjson")) / 1e6, 1
+    )
+
+    warehouse = work / f"warehouse-{n}"
+    subprocess.run(["rm", "-rf", str(warehouse)], check=True)
+    warehouse.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "CTW_PROJECT_DIR": str(PROJECT_DIR),
+        "CTW_DUCKDB_PATH": str(warehouse / "warehouse.duckdb"),
+        "CTW_PIPELINES_DIR": str(warehouse / "dlt_pipelines"),
+        "CTW_DUCKDB_TEMP_DIRECTORY": str(warehouse / "tmp"),
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+    }
+    extract = [sys.executable, "-m", "extract.sources.ctgov.ctgov_pipeline", "--no-progress", "--bulk"]
+    build = [sys.executable, "-m", "extract.cli", "build"]
+    # The increment changed ClinicalTrials.gov data only: rebuild and test what reads it.
+    increment_build = [*build, "--select", "source:ctgov+"]
+
+    step_log(f"(a) floor: DuckDB reads {results['data']['ctgov_ndjson_mb']} MB of study NDJSON ...")
+    floor = run_step("floor", _child("--step", "floor", str(data), str(warehouse / "floor.duckdb")), env)
+    formats = _result(floor)
+    (warehouse / "floor.duckdb").unlink(missing_ok=True)
+    results["floor"] = {
+        "seconds": formats["ctgov_read_json"]["seconds"],
+        "peak_rss_mb": floor["peak_rss_mb"],
+        "rows": formats["ctgov_read_json"]["rows"],
+    }
+    results["other_formats_read"] = {k: v for k, v in formats.items() if k != "ctgov_read_json"}
+
+    # dbt builds every domain: the other sources' bundled samples are loaded first, untimed.
+    from extract.registry import discover
+
+    others = [name for name in discover() if name != "ctgov"]
+    step_log(f"setup (untimed): bundled samples of {', '.join(others)} ...")
+    run_step("setup", [sys.executable, "-m", "extract.cli", "extract", "--no-progress", *others], env)
+
+    step_log("(b) extract: ctgov bulk pipeline into a fresh warehouse ...")
+    step = run_step("extract", extract + [str(data / "ctgov")], env)
+    results["extract"] = {k: step[k] for k in ("seconds", "peak_rss_mb")}
+    results["extract"]["summary"] = step["output"].strip().splitlines()[-1] if step["output"].strip() else ""
+
+    step_log("(c) build: dbt build ...")
+    step = run_step("build", build, env)
+    results["build"] = {k: step[k] for k in ("seconds", "peak_rss_mb")}
+
+    step_log("(d) increment: 0.25% of studies changed, extract + build ...")
+    step = run_step("increment_extract", extract + [str(data / "ctgov_increment")], env)
+    increment = {
+        "extract_seconds": step["seconds"],
+        "extract_peak_rss_mb": step["peak_rss_mb"],
+        "summary": step["output"].strip().splitlines()[-1] if step["output"].strip() else "",
+    }
+    step = run_step("increment_build", increment_build, env)
+    increment.update({"build_seconds": step["seconds"], "build_peak_rss_mb": step["peak_rss_mb"]})
+    increment["seconds"] = round(increment["extract_seconds"] + increment["build_seconds"], 2)
+    results["increment"] = increment
+
+    step_log(f"(e) queries: {len(QUERIES)} KPI and search queries x {repeats} ...")
+    step = run_step("queries", _child("--step", "queries", str(warehouse / "warehouse.duckdb"), str(repeats)), env)
+    per_query = _result(step)
+    results["queries"] = {
+        "per_query": per_query,
+        "worst_p50_ms": max(q["p50_ms"] for q in per_query.values()),
+        "worst_p95_ms": max(q["p95_ms"] for q in per_query.values()),
+        "peak_rss_mb": step["peak_rss_mb"],
+    }
+    full = results["extract"]["seconds"] + results["build"]["seconds"]
+    results["full_extract_build_seconds"] = round(full, 2)
+    results["ratio_to_floor"] = round(full / max(results["floor"]["seconds"], 0.01), 1)
+    results["peak_rss_mb_max"] = max(
+        results["floor"]["peak_rss_mb"],
+        results["extract"]["peak_rss_mb"],
+        results["build"]["peak_rss_mb"],
+        increment["extract_peak_rss_mb"],
+        increment["build_peak_rss_mb"],
+        results["queries"]["peak_rss_mb"],
+    )
+    results["machine_after"] = machine()
+    return results
+
+
+def _line(label: str, step: dict[str, Any]) -> str:
+    return f"{label:30s}{step['seconds']:8.2f} s   peak {step['peak_rss_mb']:8.1f} MB"
+
+
+def describe(results: dict[str, Any]) -> str:
+    i = results["increment"]
+    q = results["queries"]
+    lines = [
+        f"N = {results['n']} studies ({results['data']['ctgov_ndjson_mb']} MB NDJSON), "
+        f"{results['machine_before']['cpus']} cores, {results['machine_before'].get('ram_gb')} GB RAM, "
+        f"load average before {results['machine_before']['load_average']}",
+        _line("(a) floor: DuckDB read_json", results["floor"]),
+        _line("(b) extract (ctgov bulk)", results["extract"]),
+        _line("(c) dbt build", results["build"]),
+        f"    (b)+(c) = {results['full_extract_build_seconds']:.2f} s = {results['ratio_to_floor']}x the floor",
+        f"(d) weekly increment          {i['seconds']:8.2f} s   (extract {i['extract_seconds']:.2f} s, "
+        f"build {i['build_seconds']:.2f} s; peak {max(i['extract_peak_rss_mb'], i['build_peak_rss_mb']):.1f} MB)",
+        f"(e) queries                   worst p50 {q['worst_p50_ms']:.1f} ms, worst p95 {q['worst_p95_ms']:.1f} ms",
+    ]
+    lines += [
+        f"      {name:24s} p50 {v['p50_ms']:8.2f} ms   p95 {v['p95_ms']:8.2f} ms" for name, v in q["per_query"].items()
+    ]
+    lines.append("    other formats read by DuckDB (not yet extracted by a source):")
+    lines += [
+        f"      {name:30s} {v['rows']:>10} rows {v['seconds']:8.2f} s"
+        for name, v in results["other_formats_read"].items()
+    ]
+    lines.append(f"peak memory of any step: {results['peak_rss_mb_max']:.1f} MB")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--step"]:  # a step's child process
+        step, *args = sys.argv[2:]
+        floor_step(*args) if step == "floor" else queries_step(args[0], int(args[1]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=int(os.environ.get("BENCH_N", "5000")))
+    parser.add_argument("--work", type=Path, default=PROJECT_DIR / "warehouse" / "bench")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--repeats", type=int, default=30, help="runs of each query")
+    parser.add_argument("--regenerate", action="store_true", help="write the data files again")
+    parser.add_argument("--json", type=Path, help="also write the figures here (default: WORK/results-N.json)")
+    args = parser.parse_args()
+    results = bench(args.n, args.work, args.seed, args.repeats, args.regenerate)
+    print(describe(results))
+    target = args.json or args.work / f"results-{args.n}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"figures: {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source_or_empty('ictrp', 'trials__conditions', {
+            'trial_id': 'string',
+            'condition_name': 'string',
+            '_dlt_list_idx': 'bigint',
+        }) }}
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        {{ surrogate_key(['trial_id', '_dlt_list_idx']) }} as ictrp_condition_id,
+        trial_id as ictrp_trial_id,
+
+        ----------  strings
+        trim(condition_name) as condition_name,
+        {{ normalize_name('condition_name') }} as condition_key,
+
+        ----------  numerics
+        _dlt_list_idx + 1 as condition_rank
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,45 @@
+"""The benchmark runs end to end at a tiny N and reports every figure (never timed: figures are
+printed and recorded, not asserted)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks.bench import QUERIES, bench, describe
+from benchmarks.generate import Vocabulary, generate, increment_indices, make_study
+
+pytestmark = pytest.mark.dbt
+
+
+def test_generator_is_seeded_and_streams_valid_and_invalid_studies(tmp_path):
+    first = generate(tmp_path / "a", 300, seed=7, only="ctgov")
+    second = generate(tmp_path / "b", 300, seed=7, only="ctgov")
+    assert first == second
+    assert (tmp_path / "a" / "ctgov" / "studies-00000.ndjson").read_bytes() == (
+        tmp_path / "b" / "ctgov" / "studies-00000.ndjson"
+    ).read_bytes()
+    assert 0 < first["studies"] - first["valid_studies"] < 20
+    # any study can be regenerated alone (the increment relies on it)
+    vocab = Vocabulary()
+    line = (tmp_path / "a" / "ctgov" / "studies-00000.ndjson").read_text().splitlines()[123]
+    assert json.loads(line) == make_study(123, 7, vocab)[0]
+    assert increment_indices(400_000, 7) == sorted(set(increment_indices(400_000, 7)))
+    assert len(increment_indices(400_000, 7)) == 1000
+
+
+def test_benchmark_reports_every_figure_at_a_tiny_n(tmp_path):
+    results = bench(200, tmp_path, repeats=3, log=lambda _: None)
+    for step in ("floor", "extract", "build"):
+        assert results[step]["seconds"] > 0 and results[step]["peak_rss_mb"] > 0, step
+    assert results["floor"]["rows"] == 200
+    assert "studies" in results["extract"]["summary"]
+    increment = results["increment"]
+    assert increment["extract_seconds"] > 0 and increment["build_seconds"] > 0
+    assert set(results["queries"]["per_query"]) == set(QUERIES)
+    assert all(q["p95_ms"] >= q["p50_ms"] > 0 for q in results["queries"]["per_query"].values())
+    assert results["ratio_to_floor"] > 0
+    assert {"vitals_csv", "labs_csv", "omop_person_csv", "ictrp_xml_iterparse"} <= set(results["other_formats_read"])
+    text = describe(results)
+    assert "x the floor" in text and "weekly increment" in text

@@ -10,8 +10,8 @@
       - a merge table with a primary key: per key, the one row of the newest load (largest
         `_dlt_load_id`, or the load id in the file name for tables dlt wrote from Arrow, which
         have no such column), ties broken by the `dedup_sort` column as dlt's merge does;
-      - a child table (`<parent>__<list>`): the rows whose `_dlt_parent_id` is a row of its
-        parent's view, so children of superseded versions disappear with them;
+      - a child table (`<parent>__<list>`, nested by dlt or written flat with dlt's
+        `_dlt_parent_id`): the rows whose `_dlt_parent_id` is a row of its parent's view, so children of superseded versions disappear with them;
       - append and replace tables: every row (replace already deletes the previous files).
     Tables with no files yet get no view; `source_or_empty` then reads them as empty.
     On DuckDB (and PostgreSQL) dlt loads into the warehouse and this does nothing.
@@ -63,10 +63,15 @@
             {%- set columns = hints.get('columns', {}).values() | list -%}
             {%- set keys = columns | selectattr('primary_key') | map(attribute='name') | list -%}
             {%- set sorts = columns | selectattr('dedup_sort') | list -%}
-            {%- if hints.get('parent') -%}
+            {#- A child is a nested table (dlt's `parent` hint) or a flat table carrying dlt's
+                parent link, as the ctgov bulk path writes them (`<parent>__<list>`). -#}
+            {%- set parent_table = hints.get('parent') or (
+                source.identifier.rsplit('__', 1)[0]
+                if '__' in source.identifier and '_dlt_parent_id' in hints.get('columns', {}) else none) -%}
+            {%- if parent_table -%}
                 {%- set body -%}
                     select child.* from {{ files }} as child
-                    left semi join {{ source.schema }}.{{ hints['parent'] }} as parent
+                    left semi join {{ source.schema }}.{{ parent_table }} as parent
                         on child._dlt_parent_id = parent._dlt_id
                 {%- endset -%}
             {%- elif hints.get('write_disposition') == 'merge' and keys -%}

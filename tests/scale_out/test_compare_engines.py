@@ -85,3 +85,36 @@ def test_main_reads_duckdb_and_exported_parquet(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "rpt_by_status: 2 rows vs 3 rows" in error
     assert "{'s': 'recruiting', 'n': 4}" in error
+
+
+def test_load_time_columns_are_left_out_but_data_columns_are_not(tmp_path, capsys):
+    warehouse = tmp_path / "warehouse.duckdb"
+    exported = tmp_path / "exported"
+    build_duckdb(
+        warehouse,
+        [
+            "create schema marts",
+            "create table marts.fct_lab_results as select * from (values "
+            "('labs_H001_2024-01.csv:10', 109.8976, timestamp '2026-11-24 06:21:52')) "
+            "t(lab_result_id, standard_value, extracted_at)",
+        ],
+    )
+    (exported / "fct_lab_results").mkdir(parents=True)
+    part = exported / "fct_lab_results" / "part-0.parquet"
+
+    def export(value: str) -> None:
+        with duckdb.connect() as connection:
+            connection.execute(
+                f"copy (select 'labs_H001_2024-01.csv:10' as lab_result_id, {value} as standard_value, "
+                f"timestamp '2026-11-24 06:30:03' as extracted_at) to '{part}' (format parquet)"
+            )
+
+    export("109.8976")
+    assert main(["--duckdb", str(warehouse), "--exported", str(exported)]) == 0
+    assert "fct_lab_results: 1 rows" in capsys.readouterr().out
+
+    export("109.9")
+    assert main(["--duckdb", str(warehouse), "--exported", str(exported)]) == 1
+    error = capsys.readouterr().err
+    assert "'standard_value': 109.9" in error
+    assert "extracted_at" not in error

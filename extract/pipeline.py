@@ -61,6 +61,8 @@ def make_pipeline(name: str, dataset_name: str, progress: Any = None) -> dlt.Pip
     Pending load packages of an interrupted run live in the pipelines directory; ``run`` finishes
     them before extracting anything new.
     """
+    # Arrow tables (the bulk fast paths) get the load id column too, like normalised rows.
+    os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
     if settings.destination() == "filesystem":
         return dlt.pipeline(
             pipeline_name=f"{name}{FILESYSTEM_PIPELINE_SUFFIX}",
@@ -70,8 +72,6 @@ def make_pipeline(name: str, dataset_name: str, progress: Any = None) -> dlt.Pip
             progress=progress,
         )
     settings.duckdb_path().parent.mkdir(parents=True, exist_ok=True)
-    # Arrow tables (the bulk fast paths) get the load id column too, like normalised rows.
-    os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
     return dlt.pipeline(
         pipeline_name=name,
         destination=dlt.destinations.duckdb(credentials=str(settings.duckdb_path())),

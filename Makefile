@@ -9,12 +9,26 @@ TEST_DIR ?= warehouse/test
 TEST_ENV := CTW_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb CTW_PIPELINES_DIR=$(TEST_DIR)/dlt_pipelines \
 	CTW_DUCKDB_TEMP_DIRECTORY=$(TEST_DIR)/tmp
 
-.PHONY: help install install-dev run extract build kpis test pytest dbt-test lint docs clean \
+# The Spark build of `make test` (docs/scale-out.md): its own folder, absolute paths for dbt.
+SPARK_DIR ?= warehouse/test-spark
+# Spark queries of the build wait on the JVM more than on the CPU: 4 dbt threads finish the
+# project in about half the time on 2 cores (docs/scale-out.md).
+SPARK_THREADS ?= 4
+SPARK_ENV := CTW_DUCKDB_PATH=$(SPARK_DIR)/lock.duckdb CTW_RAW_PARQUET_URL=$(abspath $(SPARK_DIR))/raw_parquet \
+	CTW_SPARK_WAREHOUSE=$(abspath $(SPARK_DIR))/spark CTW_DBT_THREADS=$(SPARK_THREADS)
+SPARK_DBT := $(BIN)/dbt --no-use-colors
+SPARK_DBT_ARGS := --target spark --target-path target/spark --project-dir . --profiles-dir .
+# The schemas whose tables both engines must agree on.
+COMPARED_SCHEMAS := marts omop
+comma := ,
+
+.PHONY: help install install-dev install-spark run extract build kpis test pytest dbt-test spark-test lint docs clean \
 	publish search metabase-up metabase-sync bench
 
 help:
 	@echo "make run    - install, extract every source's bundled data, dbt build, print figures"
-	@echo "make test   - install dev extras, pytest, dbt build on a throwaway DuckDB, sqlfluff lint"
+	@echo "make test   - install dev extras, pytest, dbt build on a throwaway DuckDB, the same on Spark, lint"
+	@echo "make spark-test - after dbt-test: build the portable models on Spark, compare marts with DuckDB"
 	@echo "make build  - dbt build on the existing warehouse"
 	@echo "make lint   - sqlfluff lint and ruff"
 	@echo "make docs   - build the static dbt docs site (target/static_index.html)"
@@ -38,9 +52,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip check
 	@touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-spark: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,airflow,spark]'
+	$(BIN)/python -m pip check
+	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+install-spark: $(VENV)/.installed-spark
 
 # The serving extra (PostgreSQL driver, dbt-postgres) installs without a server: `ctw run`
 # publishes when PostgreSQL answers and says how to enable it when not.
@@ -56,7 +77,7 @@ build: install
 kpis: install
 	$(BIN)/ctw kpis
 
-test: install-dev pytest dbt-test lint
+test: install-dev pytest dbt-test spark-test lint
 
 pytest: install-dev
 	$(BIN)/python -m pytest
@@ -66,6 +87,22 @@ dbt-test: install-dev
 	$(TEST_ENV) $(BIN)/ctw extract --no-progress
 	$(TEST_ENV) $(BIN)/ctw build
 	$(TEST_ENV) $(BIN)/ctw report
+
+# The portable selection (selectors.yml) on a local SparkSession, from Parquet written by dlt's
+# filesystem destination. The bundled data is extracted twice with separate pipeline state, so
+# every study is in the files twice: the raw views must keep the newest version, as DuckDB's
+# merge does. Then the Spark marts are exported and compared with the DuckDB marts of dbt-test.
+spark-test: $(VENV)/.installed-spark
+	rm -rf $(SPARK_DIR)
+	$(SPARK_ENV) CTW_PIPELINES_DIR=$(SPARK_DIR)/dlt_first $(BIN)/ctw extract --no-progress --destination filesystem
+	$(SPARK_ENV) CTW_PIPELINES_DIR=$(SPARK_DIR)/dlt_second $(BIN)/ctw extract --no-progress --destination filesystem
+	$(SPARK_ENV) $(SPARK_DBT) build $(SPARK_DBT_ARGS) --selector portable
+	$(SPARK_ENV) $(SPARK_DBT) run-operation export_relations $(SPARK_DBT_ARGS) \
+		--args '{schemas: [$(subst $(eval) ,$(comma) ,$(COMPARED_SCHEMAS))], to: "$(abspath $(SPARK_DIR))/exported"}'
+	for schema in $(COMPARED_SCHEMAS); do \
+		$(BIN)/python -m extract.compare_engines --duckdb $(TEST_DIR)/warehouse.duckdb \
+			--schema $$schema --exported $(SPARK_DIR)/exported/$$schema || exit 1; \
+	done
 
 # The dbt templater compiles the project, and some macros look relations up: give it the
 # throwaway warehouse so linting works on a fresh clone.

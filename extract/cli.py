@@ -3,6 +3,7 @@
     ctw run                      extract every source's bundled data, dbt build, print figures
     ctw extract [SOURCE ...]     extract some or all sources (bundled data)
     ctw extract ctgov --api      extract ClinicalTrials.gov from the live API
+    ctw extract --destination filesystem   write Parquet files for Spark instead (docs/scale-out.md)
     ctw build [-s SELECTOR]      dbt build
     ctw kpis                     print headline figures
     ctw cohort-export ID DIR     write one OMOP cohort's de-identified tables as Parquet
@@ -117,8 +118,18 @@ def extract(
     max_pages: Annotated[int | None, typer.Option(help="ctgov: stop after this many pages")] = None,
     query_term: Annotated[str | None, typer.Option(help="ctgov: query.term search expression")] = None,
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+    destination: Annotated[
+        str | None,
+        typer.Option(help="duckdb (the warehouse, default) or filesystem (Parquet under CTW_RAW_PARQUET_URL)"),
+    ] = None,
 ) -> None:
-    """Extract sources into the raw schemas of the warehouse."""
+    """Extract sources into the raw schemas of the warehouse (or Parquet files for Spark)."""
+    if destination:
+        os.environ["CTW_DESTINATION"] = destination
+    try:
+        settings.destination()
+    except ValueError as exc:
+        _fail(str(exc))
     options = {"api": api, "base_url": base_url, "max_pages": max_pages, "query_term": query_term}
     with _writing("ctw extract"):
         _guarded(_extract, list(sources or []), "tqdm" if progress else None, **options)

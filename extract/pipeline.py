@@ -1,4 +1,5 @@
-"""What every pipeline shares: the DuckDB destination, pipeline storage and a run summary."""
+"""What every pipeline shares: the destination (the DuckDB warehouse, or Parquet files for Spark),
+pipeline storage and a run summary."""
 
 from __future__ import annotations
 
@@ -27,18 +28,50 @@ class _QuietQuarantineColumns(logging.Filter):
         return f"table `{QUARANTINE_TABLE}` did not receive any data" not in message
 
 
+class _QuietAppendFallback(logging.Filter):
+    """The filesystem destination appends where a database merges, and warns for every table of
+    every load. Appending is intended there: the Spark target keeps the newest version of each
+    key when it reads the files (macros/spark/register_parquet_sources.sql)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (
+            message.startswith("Falling back to `append`")
+            or ('"dedup_sort" column hint' in message and 'write disposition "append"' in message)
+        )
+
+
 logging.getLogger("dlt").addFilter(_QuietQuarantineColumns())
+logging.getLogger("dlt").addFilter(_QuietAppendFallback())
+
+# One folder per table, one file per load job: Spark reads a table as its folder, and the load id
+# in each file's name is also in its `_dlt_load_id` column (the newest version of a key wins).
+PARQUET_LAYOUT = "{table_name}/{load_id}.{file_id}.{ext}"
+FILESYSTEM_PIPELINE_SUFFIX = "_filesystem"
 
 
 def make_pipeline(name: str, dataset_name: str, progress: Any = None) -> dlt.Pipeline:
     """A dlt pipeline loading into the warehouse DuckDB file, with its state under ``warehouse/``.
 
+    With ``CTW_DESTINATION=filesystem`` it writes Parquet files under ``CTW_RAW_PARQUET_URL``
+    instead (a local folder, or ``az://``/``abfss://`` on Azure), one folder per table, for
+    Spark and Databricks to read (see docs/scale-out.md). That pipeline has its own name, so
+    its state never mixes with the DuckDB pipeline's.
+
     Pending load packages of an interrupted run live in the pipelines directory; ``run`` finishes
     them before extracting anything new.
     """
-    settings.duckdb_path().parent.mkdir(parents=True, exist_ok=True)
     # Arrow tables (the bulk fast paths) get the load id column too, like normalised rows.
     os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
+    if settings.destination() == "filesystem":
+        return dlt.pipeline(
+            pipeline_name=f"{name}{FILESYSTEM_PIPELINE_SUFFIX}",
+            destination=dlt.destinations.filesystem(bucket_url=settings.raw_parquet_url(), layout=PARQUET_LAYOUT),
+            dataset_name=dataset_name,
+            pipelines_dir=str(settings.pipelines_dir()),
+            progress=progress,
+        )
+    settings.duckdb_path().parent.mkdir(parents=True, exist_ok=True)
     return dlt.pipeline(
         pipeline_name=name,
         destination=dlt.destinations.duckdb(credentials=str(settings.duckdb_path())),

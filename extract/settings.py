@@ -67,6 +67,27 @@ def _local_origin() -> Path | None:
     return path.resolve() if path is not None and path.is_dir() else None
 
 
+DESTINATIONS = ("duckdb", "filesystem")
+
+
+def destination() -> str:
+    """Where extracts load (``CTW_DESTINATION``): ``duckdb`` (the warehouse file, default) or
+    ``filesystem`` (Parquet files under :func:`raw_parquet_url`, read by the Spark target)."""
+    value = os.environ.get("CTW_DESTINATION", "duckdb").strip().lower() or "duckdb"
+    if value not in DESTINATIONS:
+        raise ValueError(f"CTW_DESTINATION={value!r} is not one of {', '.join(DESTINATIONS)}")
+    return value
+
+
+def raw_parquet_url() -> str:
+    """Root of the Parquet files of the filesystem destination (``CTW_RAW_PARQUET_URL``): a local
+    folder (relative to the project) or a bucket URL such as ``az://raw`` or ``abfss://...``."""
+    configured = os.environ.get("CTW_RAW_PARQUET_URL", "warehouse/raw_parquet")
+    if "://" in configured:
+        return configured
+    return str(_path_from_env("CTW_RAW_PARQUET_URL", configured))
+
+
 def export_environment() -> dict[str, str]:
     """Absolute settings for child processes and dbt, so they agree with the extractors."""
     values = {
@@ -74,6 +95,7 @@ def export_environment() -> dict[str, str]:
         "CTW_DUCKDB_PATH": str(duckdb_path()),
         "CTW_PIPELINES_DIR": str(pipelines_dir()),
         "CTW_DUCKDB_TEMP_DIRECTORY": str(duckdb_temp_dir()),
+        "CTW_RAW_PARQUET_URL": raw_parquet_url(),
     }
     os.environ.update(values)
     return values

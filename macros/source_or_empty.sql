@@ -22,3 +22,21 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    A source's quarantine table (extract/quarantine.py writes the same columns for every
+    source), or an empty relation of that shape. dlt creates the table in a database even when a
+    load rejects nothing; the filesystem destination (Spark) writes no file then.
+-#}
+{% macro quarantine_source(source_name) -%}
+    {{ source_or_empty(source_name, 'quarantine', {
+        'quarantine_id': 'string',
+        'source': 'string',
+        'location': 'string',
+        'record_id': 'string',
+        'field': 'string',
+        'reason': 'string',
+        'raw_record': 'string',
+        'quarantined_at': 'timestamp',
+    }) }}
+{%- endmacro %}

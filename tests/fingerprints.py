@@ -6,8 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-# When a load happened is bookkeeping, not data: two runs over the same input differ there.
-LOAD_TIME_COLUMNS = {"extracted_at", "processed_at", "loaded_at", "quarantined_at"}
+from extract.compare_engines import LOAD_TIME_COLUMNS
 
 
 def mart_fingerprints(warehouse: Path, schema: str = "marts") -> dict[str, tuple]:

@@ -9,7 +9,7 @@
 {%- endmacro %}
 
 {% macro spark__regexp_like(expression, pattern) -%}
-    ({{ expression }} rlike {{ pattern }})
+    ({{ expression }} rlike {{ spark_regex_literal(pattern) }})
 {%- endmacro %}
 
 {% macro postgres__regexp_like(expression, pattern) -%}
@@ -26,7 +26,7 @@
 {%- endmacro %}
 
 {% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
-    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
+    regexp_replace({{ expression }}, {{ spark_regex_literal(pattern) }}, {{ replacement }})
 {%- endmacro %}
 
 
@@ -38,6 +38,25 @@
     nullif(regexp_extract({{ expression }}, {{ pattern }}, {{ group }}), '')
 {%- endmacro %}
 
+{% macro spark__regexp_extract(expression, pattern, group) -%}
+    nullif(regexp_extract({{ expression }}, {{ spark_regex_literal(pattern) }}, {{ group }}), '')
+{%- endmacro %}
+
 {% macro postgres__regexp_extract(expression, pattern, group) -%}
     (regexp_match({{ expression }}, {{ pattern }}))[{{ group }}]
+{%- endmacro %}
+
+
+{#-
+    A pattern written for DuckDB (RE2) as a Spark string literal for Java's regular expressions:
+    POSIX classes ([:space:], ...) become Java's, and backslashes are doubled, because Spark reads
+    backslash escapes in string literals ('\)' would reach the regex engine as ')').
+-#}
+{% macro spark_regex_literal(pattern) -%}
+    {%- set java = pattern
+        | replace('[:space:]', '\\s') | replace('[:punct:]', '\\p{Punct}')
+        | replace('[:digit:]', '\\d') | replace('[:alpha:]', '\\p{Alpha}')
+        | replace('[:alnum:]', '\\p{Alnum}') | replace('[:upper:]', '\\p{Upper}')
+        | replace('[:lower:]', '\\p{Lower}') -%}
+    {{ java | replace('\\', '\\\\') }}
 {%- endmacro %}

@@ -30,7 +30,3 @@
 {% macro default__name_separator_pattern() -%}
     '[[:space:][:punct:]]+'
 {%- endmacro %}
-
-{% macro spark__name_separator_pattern() -%}
-    '[\\p{Punct}\\s]+'
-{%- endmacro %}

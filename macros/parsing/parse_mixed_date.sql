@@ -32,9 +32,9 @@
     end
 {%- endmacro %}
 
-{#- Completed years between two dates (an age on a given day). -#}
+{#- Completed years between two dates (an age on a given day), a bigint on every engine. -#}
 {% macro whole_years_between(start_date, end_date) -%}
-    (
+    cast((
         extract(year from {{ end_date }}) - extract(year from {{ start_date }})
         - case
             when extract(month from {{ end_date }}) * 100 + extract(day from {{ end_date }})
@@ -42,5 +42,5 @@
                 then 1
             else 0
         end
-    )
+    ) as {{ dbt.type_bigint() }})
 {%- endmacro %}

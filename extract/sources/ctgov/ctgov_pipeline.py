@@ -68,11 +68,13 @@ def sweep_orphans(pipeline: Any) -> dict[str, int]:
     the merge replaced it, or of a snapshot the merge did not keep. Returns rows deleted per table.
 
     Runs after every load (an interrupted run's leftovers are swept by the next run); on the
-    0.25% a weekly run changes it is an anti-join per child table.
+    0.25% a weekly run changes it is an anti-join per child table. The filesystem destination
+    (Parquet for Spark) only appends: there the raw views drop orphans at read time instead
+    (macros/spark/register_parquet_sources.sql).
     """
     deleted: dict[str, int] = {}
     schema = pipeline.default_schema
-    if "studies" not in schema.tables:
+    if "studies" not in schema.tables or pipeline.destination.destination_name == "filesystem":
         return deleted
     with pipeline.sql_client() as client:
         studies = client.make_qualified_table_name("studies")

@@ -54,7 +54,7 @@ aggregated as (
         max(standard_value) as max_value,
         {{ percentile_cont('standard_value', 0.5) }} as median_value,
         {{ percentile_cont('standard_value', 0.95) }} as p95_value,
-        avg(case when is_abnormal then 1.0 else 0.0 end) as share_abnormal,
+        avg(cast(case when is_abnormal then 1 else 0 end as {{ type_double() }})) as share_abnormal,
         count(distinct patient_id) as patients_measured
     from measurements
     group by hospital_id, feed, measure_code, standard_unit, measurement_month

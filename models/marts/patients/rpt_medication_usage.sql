@@ -36,9 +36,9 @@ ranked as (
         medications.atc_code,
         counted.patient_count,
         counted.exposure_count,
-        row_number() over (
+        cast(row_number() over (
             order by counted.patient_count desc, counted.exposure_count desc, medications.ingredient asc
-        ) as usage_rank
+        ) as {{ dbt.type_bigint() }}) as usage_rank
     from counted
     inner join medications
         on counted.medication_id = medications.medication_id

@@ -30,8 +30,10 @@ final as (
         ----------  numerics
         count(*) as patients_in_trials,
         cast(sum(case when study_count > 1 then 1 else 0 end) as {{ dbt.type_int() }}) as patients_in_multiple_trials,
-        round(100.0 * sum(case when study_count > 1 then 1 else 0 end) / nullif(count(*), 0), 2)
-            as pct_patients_in_multiple_trials
+        cast(
+            round(100.0 * sum(case when study_count > 1 then 1 else 0 end) / nullif(count(*), 0), 2)
+            as {{ type_double() }}
+        ) as pct_patients_in_multiple_trials
 
     from per_patient
 

@@ -29,7 +29,8 @@ final as (
 
         ----------  numerics
         patient_count,
-        round(100.0 * patient_count / sum(patient_count) over (), 2) as patient_share_pct
+        cast(round(100.0 * patient_count / sum(patient_count) over (), 2) as {{ type_double() }})
+            as patient_share_pct
 
     from counted
 

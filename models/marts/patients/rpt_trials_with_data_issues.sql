@@ -24,11 +24,11 @@ final as (
             as studies_with_inconsistent_data,
         cast(sum(case when has_missing_data or has_inconsistent_data then 1 else 0 end) as {{ dbt.type_int() }})
             as studies_with_issues,
-        round(
+        cast(round(
             100.0 * sum(case when has_missing_data or has_inconsistent_data then 1 else 0 end)
             / nullif(count(*), 0),
             2
-        ) as pct_studies_with_issues
+        ) as {{ type_double() }}) as pct_studies_with_issues
 
     from studies
 

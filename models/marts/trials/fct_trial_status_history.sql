@@ -4,12 +4,13 @@
     Versions are dated by the registry's last update (CT.gov's last-update posting where the
     trial has a CT.gov record), so the history says when the registry published a change, not
     when we happened to load it.
+    Where snapshots cannot run (local Spark), it holds each trial's current version only.
 -#}
 with
 
 snapshot as (
 
-    select * from {{ ref('trials_snapshot') }}
+    select * from {{ trials_status_versions() }}
 
 ),
 

@@ -30,9 +30,10 @@ ranked as (
         counted.*,
         sponsors.sponsor_name,
         sponsors.sponsor_class,
-        row_number() over (
+        -- row_number() is a bigint on DuckDB and an int on Spark: one type for the contract.
+        cast(row_number() over (
             order by counted.trial_count desc, counted.lead_trial_count desc, sponsors.sponsor_name asc
-        ) as sponsor_rank
+        ) as {{ dbt.type_bigint() }}) as sponsor_rank
     from counted
     inner join sponsors
         on counted.sponsor_id = sponsors.sponsor_id

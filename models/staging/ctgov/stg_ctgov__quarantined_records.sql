@@ -2,16 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('ctgov', 'quarantine', {
-            'quarantine_id': 'string',
-            'source': 'string',
-            'location': 'string',
-            'record_id': 'string',
-            'field': 'string',
-            'reason': 'string',
-            'raw_record': 'string',
-            'quarantined_at': 'timestamp',
-        }) }}
+    select * from {{ quarantine_source('ctgov') }}
 
 ),
 

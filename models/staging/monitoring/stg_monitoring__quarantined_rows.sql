@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('monitoring', 'quarantine') }}
+    select * from {{ quarantine_source('monitoring') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('patients', 'quarantine') }}
+    select * from {{ quarantine_source('patients') }}
 
 ),
 

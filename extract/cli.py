@@ -26,6 +26,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from extract import settings
@@ -39,8 +40,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
-out = Console()
+# Messages are never wrapped: off a terminal rich would break lines at 80 columns, and a log or a
+# test reading the output would find a message split wherever a host name or path moved it.
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 class CliError(Exception):
@@ -48,7 +51,7 @@ class CliError(Exception):
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code=1)
 
 
@@ -70,8 +73,15 @@ def _extract(names: list[str], progress: str | None, **options: object) -> None:
 def _print_figures() -> None:
     from extract.kpis import headline_figures
 
+    figures = headline_figures()
+    if not out.is_terminal:
+        # Off a terminal (a log, a pipe, CI): one plain line per figure, never wrapped.
+        out.print("Headline figures", markup=False, highlight=False)
+        for label, value in figures:
+            out.print(f"  {label}: {value}", markup=False, highlight=False)
+        return
     table = Table(title="Headline figures", show_header=False)
-    for label, value in headline_figures():
+    for label, value in figures:
         table.add_row(label, str(value))
     out.print(table)
 
@@ -85,7 +95,7 @@ def _writing(command: str):
     """Hold the warehouse lock while a command writes; a second writer waits, then errors."""
     try:
         with warehouse_lock(
-            settings.duckdb_path(), command, timeout_s=_lock_timeout(), notify=lambda m: console.print(m)
+            settings.duckdb_path(), command, timeout_s=_lock_timeout(), notify=lambda m: console.print(escape(m))
         ):
             yield
     except WarehouseLocked as exc:
@@ -318,7 +328,7 @@ def docs() -> None:
     """Build the dbt docs site as one static HTML file (target/static_index.html)."""
     with _writing("ctw docs"):
         _guarded(run_dbt, ["docs", "generate", "--static"])
-    console.print(f"docs: {settings.project_dir() / 'target' / 'static_index.html'}")
+    console.print(f"docs: {settings.dbt_target_dir() / 'static_index.html'}")
 
 
 @app.command()

@@ -159,7 +159,7 @@ def write_quality_report(run_results: list[Path] | None = None) -> Path:
     paths = (
         run_results
         if run_results is not None
-        else [settings.project_dir() / "target" / "run_results.json"]
+        else [settings.dbt_target_dir() / "run_results.json"]
     )
     expanded: list[Path] = []
     for path in paths:

@@ -141,7 +141,7 @@ class MartTable:
 
 
 def _manifest_path() -> Path:
-    return settings.project_dir() / "target" / "manifest.json"
+    return settings.dbt_target_dir() / "manifest.json"
 
 
 def _column_tests(manifest: dict, model_id: str) -> tuple[set[str], set[str], list[list[str]]]:

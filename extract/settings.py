@@ -40,6 +40,12 @@ def duckdb_temp_dir() -> Path:
     return _path_from_env("CTW_DUCKDB_TEMP_DIRECTORY", "warehouse/tmp")
 
 
+def dbt_target_dir() -> Path:
+    """Where dbt writes manifest.json, run_results.json and the docs site: ``DBT_TARGET_PATH``
+    (dbt's own variable for ``--target-path``) or ``target/`` in the project."""
+    return _path_from_env("DBT_TARGET_PATH", "target")
+
+
 def shared_data_dir() -> Path:
     """Real sample files that are not redistributed with the project.
 
@@ -97,5 +103,7 @@ def export_environment() -> dict[str, str]:
         "CTW_DUCKDB_TEMP_DIRECTORY": str(duckdb_temp_dir()),
         "CTW_RAW_PARQUET_URL": raw_parquet_url(),
     }
+    if os.environ.get("DBT_TARGET_PATH"):
+        values["DBT_TARGET_PATH"] = str(dbt_target_dir())
     os.environ.update(values)
     return values

@@ -1,8 +1,20 @@
-"""Fixtures shared by every test: an isolated warehouse, the shared sample data, dbt runs."""
+"""Fixtures shared by every test.
+
+The suite builds the warehouse once: ``built_warehouse`` extracts the bundled data and runs the
+whole ``dbt build`` (every model, snapshot, data test and unit test) at the start of the session.
+Tests that only read use it as it is; a test that writes asks for ``built_copy``, a copy of it,
+or for ``warehouse``, an empty one. Every kind of warehouse has a stable path and its own dbt
+target folder, so dbt's profile does not change between calls and dbt parses partially.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -12,24 +24,116 @@ from extract import settings
 from extract.dbt import run_dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+CTW = [sys.executable, "-m", "extract.cli"]
+
+
+def test_dir() -> Path:
+    """Where the session's warehouses live: ``CTW_TEST_DIR`` (``make test`` sets it), else
+    ``warehouse/test`` in the project."""
+    configured = Path(os.environ.get("CTW_TEST_DIR", "warehouse/test"))
+    return configured if configured.is_absolute() else PROJECT_DIR / configured
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """One warehouse folder of the test session: the DuckDB file, dlt's pipeline state, DuckDB's
+    spill folder, the reports, and dbt's target folder (kept outside the warehouse folder, so
+    that dbt's partial parse survives a reset)."""
+
+    name: str
+    output: list[str] = field(default_factory=list, compare=False)
+
+    @property
+    def root(self) -> Path:
+        return test_dir() / self.name
+
+    @property
+    def path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def target(self) -> Path:
+        return test_dir() / "targets" / self.name
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "CTW_PROJECT_DIR": str(PROJECT_DIR),
+            "CTW_DUCKDB_PATH": str(self.path),
+            "CTW_PIPELINES_DIR": str(self.root / "dlt_pipelines"),
+            "CTW_DUCKDB_TEMP_DIRECTORY": str(self.root / "tmp"),
+            "CTW_REPORTS_DIR": str(self.root / "reports"),
+            "DBT_TARGET_PATH": str(self.target),
+            "RUNTIME__DLTHUB_TELEMETRY": "false",
+            # `ctw run` publishes to PostgreSQL only in the tests that start a server (tests/serving).
+            "CTW_PUBLISH": "never",
+        }
+
+    def reset(self) -> Warehouse:
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root.mkdir(parents=True)
+        return self
+
+    def copy_from(self, other: Warehouse) -> Warehouse:
+        """This folder becomes a copy of ``other``'s warehouse file and dlt state. The file keeps
+        its name, so the catalog name that dbt's views refer to stays the same."""
+        self.reset()
+        shutil.copyfile(other.path, self.path)
+        shutil.copytree(other.root / "dlt_pipelines", self.root / "dlt_pipelines")
+        return self
+
+    def ctw(self, *args: str, **extra: str) -> subprocess.CompletedProcess:
+        """``ctw`` in a child process against this warehouse."""
+        return subprocess.run(
+            [*CTW, *args], env={**os.environ, **self.environment(), **extra}, capture_output=True, text=True
+        )
+
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        with duckdb.connect(str(self.path), read_only=True) as connection:
+            return connection.execute(sql, list(params)).fetchall()
+
+
+def _use(target: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in target.environment().items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture(scope="session")
+def built_warehouse() -> Warehouse:
+    """The bundled data of every source extracted and the whole project built, once per session
+    (``ctw run``: extract, ``dbt build``, the quality report, the headline figures). Read it;
+    never write to it (use ``built_copy``)."""
+    built = Warehouse("session")
+    log = built.root / "ctw_run.log"
+    if os.environ.get("CTW_TEST_REUSE_BUILD") == "1" and log.is_file():
+        # While iterating on tests: the previous session's build, when its code has not changed.
+        built.output.append(log.read_text())
+        return built
+    built.reset()
+    result = built.ctw("run", "--no-progress")
+    if result.returncode != 0:
+        pytest.fail(f"`ctw run` of the session warehouse failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    built.output.append(result.stdout + result.stderr)
+    log.write_text(built.output[0])
+    return built
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A throwaway DuckDB file and dlt pipelines directory for one test."""
-    monkeypatch.setenv("CTW_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
-    monkeypatch.setenv("CTW_PIPELINES_DIR", str(tmp_path / "dlt_pipelines"))
-    monkeypatch.setenv("CTW_DUCKDB_TEMP_DIRECTORY", str(tmp_path / "duckdb_tmp"))
-    monkeypatch.setenv("CTW_PROJECT_DIR", str(PROJECT_DIR))
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
-    # `ctw run` publishes to PostgreSQL only in the tests that start a server (tests/serving).
-    monkeypatch.setenv("CTW_PUBLISH", "never")
-    yield tmp_path / "warehouse.duckdb"
+def warehouse(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty warehouse for one test, at the session's scratch path (reset for every test)."""
+    scratch = Warehouse("scratch").reset()
+    _use(scratch, monkeypatch)
+    yield scratch.path
+
+
+@pytest.fixture
+def built_copy(built_warehouse: Warehouse, warehouse: Path) -> Warehouse:
+    """A copy of the session's built warehouse, for a test that loads data or builds models."""
+    return Warehouse("scratch").copy_from(built_warehouse)
 
 
 @pytest.fixture
 def query(warehouse: Path):
-    """Run SQL on the test warehouse (a fresh read-only connection per call)."""
+    """Run SQL on the test's warehouse (a fresh read-only connection per call)."""
 
     def _query(sql: str, *params: object) -> list[tuple]:
         with duckdb.connect(str(warehouse), read_only=True) as connection:
@@ -40,7 +144,7 @@ def query(warehouse: Path):
 
 @pytest.fixture
 def dbt(warehouse: Path):
-    """Run a dbt command against the test warehouse, e.g. ``dbt(["build", "-s", "+dim_trial"])``."""
+    """Run a dbt command against the test's warehouse, e.g. ``dbt(["build", "-s", "+dim_trial"])``."""
 
     def _dbt(args: list[str]) -> None:
         run_dbt(args)

@@ -1,52 +1,39 @@
-"""SIGKILL the pipeline during extraction, after normalisation, in the middle of dlt's load step
-and in the middle of dbt build: the next run completes and the marts equal those of an
-uninterrupted run."""
+"""SIGKILL the pipeline during extraction, after normalisation and in the middle of dlt's load
+step: the next extraction completes and the raw schemas equal those of the session's
+uninterrupted run. SIGKILL dbt in the middle of a build on a copy of the built warehouse: the
+next build of the same selection repairs it and the marts equal the session's."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.fingerprints import mart_fingerprints
-
-CTW = [sys.executable, "-m", "extract.cli"]
-
-
-def environment(root: Path, **extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "CTW_DUCKDB_PATH": str(root / "warehouse.duckdb"),
-        "CTW_PIPELINES_DIR": str(root / "dlt_pipelines"),
-        "CTW_DUCKDB_TEMP_DIRECTORY": str(root / "tmp"),
-        **extra,
-    }
-
-
-def ctw(root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*CTW, *args], env=environment(root, **extra), capture_output=True, text=True)
+from tests.conftest import CTW, Warehouse
+from tests.fingerprints import mart_fingerprints, raw_fingerprints
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory) -> dict[str, tuple]:
-    root = tmp_path_factory.mktemp("uninterrupted")
-    result = ctw(root, "run", "--no-progress")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return mart_fingerprints(root / "warehouse.duckdb")
+def uninterrupted(built_warehouse: Warehouse) -> dict[str, dict[str, tuple]]:
+    return raw_fingerprints(built_warehouse.path)
+
+
+@pytest.fixture
+def empty(warehouse: Path) -> Warehouse:
+    return Warehouse("scratch")
 
 
 @pytest.mark.parametrize("point", ["after_extract", "after_normalize"])
-def test_killed_extraction_is_finished_by_the_next_run(point, tmp_path, uninterrupted):
-    killed = ctw(tmp_path, "extract", "--no-progress", CTW_CRASH_AT=point)
+def test_killed_extraction_is_finished_by_the_next_run(point, empty, uninterrupted):
+    killed = empty.ctw("extract", "--no-progress", CTW_CRASH_AT=point)
     assert killed.returncode == -signal.SIGKILL
 
-    result = ctw(tmp_path, "run", "--no-progress")
+    result = empty.ctw("extract", "--no-progress")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert mart_fingerprints(tmp_path / "warehouse.duckdb") == uninterrupted
+    assert raw_fingerprints(empty.path) == uninterrupted
 
 
 def half_loaded_packages(root: Path) -> list[Path]:
@@ -60,23 +47,26 @@ def half_loaded_packages(root: Path) -> list[Path]:
     return found
 
 
-def test_killed_load_step_is_finished_by_the_next_run(tmp_path, uninterrupted):
-    killed = ctw(tmp_path, "extract", "--no-progress", CTW_CRASH_AT="during_load")
+def test_killed_load_step_is_finished_by_the_next_run(empty, uninterrupted):
+    killed = empty.ctw("extract", "--no-progress", CTW_CRASH_AT="during_load")
     assert killed.returncode == -signal.SIGKILL
-    (package,) = half_loaded_packages(tmp_path)
+    (package,) = half_loaded_packages(empty.root)
 
-    result = ctw(tmp_path, "run", "--no-progress")
+    result = empty.ctw("extract", "--no-progress")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "finishing load packages left by an interrupted run" in result.stderr + result.stdout
-    assert not package.exists() and half_loaded_packages(tmp_path) == []
-    assert mart_fingerprints(tmp_path / "warehouse.duckdb") == uninterrupted
+    assert not package.exists() and half_loaded_packages(empty.root) == []
+    assert raw_fingerprints(empty.path) == uninterrupted
 
 
-def test_killed_dbt_build_is_repaired_by_the_next_build(tmp_path, uninterrupted):
-    assert ctw(tmp_path, "extract", "--no-progress").returncode == 0
+# The trial marts and what they feed: the table models, the snapshot and their tests.
+SELECTION = "dim_trial+"
+
+
+def test_killed_dbt_build_is_repaired_by_the_next_build(built_warehouse, built_copy):
     build = subprocess.Popen(
-        [*CTW, "build"],
-        env=environment(tmp_path),
+        [*CTW, "build", "--select", SELECTION],
+        env={**os.environ, **built_copy.environment()},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -84,14 +74,15 @@ def test_killed_dbt_build_is_repaired_by_the_next_build(tmp_path, uninterrupted)
     )
     killed_at = None
     for line in build.stdout:
-        if "START snapshot" in line or "START sql table model marts.dim_trial " in line:
+        # Killed once dbt has replaced dim_trial and started on what reads it.
+        if "START snapshot" in line or "START sql table model marts.bridge_trial" in line:
             killed_at = line.strip()
             os.killpg(build.pid, signal.SIGKILL)  # ctw and its dbt child
             break
     build.wait()
-    assert killed_at, "dbt build never reached the marts"
+    assert killed_at, "dbt build never reached the models after dim_trial"
     assert build.returncode == -signal.SIGKILL
 
-    result = ctw(tmp_path, "build")
+    result = built_copy.ctw("build", "--select", SELECTION)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert mart_fingerprints(tmp_path / "warehouse.duckdb") == uninterrupted
+    assert mart_fingerprints(built_copy.path) == mart_fingerprints(built_warehouse.path)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pyarrow.parquet as pq
 import pytest
 
-from extract.dbt import DbtFailed
+from extract.dbt import DbtFailed, run_dbt
 from extract.sources.omop import cdm
 from extract.sources.omop.export import export_cohort
 from extract.sources.omop.omop_pipeline import run
 from extract.sources.omop.source_db import make_engine, simulate_weekly_load
+from tests.conftest import Warehouse
 
 pytestmark = pytest.mark.dbt
 
@@ -26,19 +28,25 @@ DATE_COLUMNS = {
 DATE_COLUMNS["person"] = []
 
 
-@pytest.fixture
-def built(warehouse, tmp_path, monkeypatch, dbt):
-    """Demo cohorts extracted twice (with a weekly load between) and the OMOP models built."""
-    monkeypatch.setenv("CTW_OMOP_SOURCE_DIR", str(tmp_path / "omop_source"))
-    monkeypatch.setenv("CTW_DEID_KEY", "test-key-" + tmp_path.name)
-    run()
-    simulate_weekly_load(make_engine())
-    run()
-    dbt(["build", "-s", OMOP_MODELS])
-    return warehouse
+@pytest.fixture(scope="module")
+def built() -> Iterator[Warehouse]:
+    """Demo cohorts extracted twice (with a weekly load between) and the OMOP models built, once
+    for the module, in a warehouse of its own."""
+    omop = Warehouse("omop").reset()
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in omop.environment().items():
+            patch.setenv(key, value)
+        patch.setenv("CTW_OMOP_SOURCE_DIR", str(omop.root / "omop_source"))
+        patch.setenv("CTW_DEID_KEY", "test-key-of-the-omop-tests")
+        run()
+        simulate_weekly_load(make_engine())
+        run()
+        run_dbt(["build", "-s", OMOP_MODELS])
+        yield omop
 
 
-def test_deidentified_tables_hold_no_source_person_id_no_unshifted_date_no_free_text(built, query):
+def test_deidentified_tables_hold_no_source_person_id_no_unshifted_date_no_free_text(built):
+    query = built.query
     source_ids = {str(row[0]) for row in query("select person_id from raw_omop.person")}
     shifts = dict(
         query(
@@ -95,7 +103,8 @@ def test_deidentified_tables_hold_no_source_person_id_no_unshifted_date_no_free_
             assert shifted == raw, (table, column)
 
 
-def test_k_anonymity_is_reported_per_cohort(built, query):
+def test_k_anonymity_is_reported_per_cohort(built):
+    query = built.query
     rows = query(
         "select cohort_id, person_count, k_anonymity, is_k_anonymous "
         "from omop.rpt_cohort_k_anonymity order by 1"
@@ -106,7 +115,9 @@ def test_k_anonymity_is_reported_per_cohort(built, query):
         assert is_anonymous == (k >= 5)
 
 
-def test_cohort_export_manifest_matches_the_files(built, query, tmp_path):
+def test_cohort_export_manifest_matches_the_files(built, tmp_path, monkeypatch):
+    query = built.query
+    monkeypatch.setenv("CTW_DUCKDB_PATH", str(built.path))
     hostile = "x'; drop table omop.person; --"
     with pytest.raises(LookupError):
         export_cohort(hostile, tmp_path / "nothing")
@@ -141,6 +152,8 @@ def test_cohort_export_manifest_matches_the_files(built, query, tmp_path):
 
 
 def test_prod_mode_refuses_to_build_without_a_real_key(warehouse, monkeypatch, dbt):
+    # Other settings than the rest of the session: a dbt target folder of their own.
+    monkeypatch.setenv("DBT_TARGET_PATH", str(Warehouse("prod").target))
     monkeypatch.setenv("CTW_ENV", "prod")
     monkeypatch.delenv("CTW_DEID_KEY", raising=False)
     with pytest.raises(DbtFailed):

@@ -4,40 +4,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from extract.dbt import run_dbt
 from extract.export import export_marts
-from extract.registry import discover
 from extract.sources.patients import patients_pipeline
+from tests.conftest import Warehouse
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 TRUTH = patients_pipeline.DEMO_FILES / "truth" / "expected_kpis.json"
 
 pytestmark = pytest.mark.dbt
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One warehouse for the module: both sources extracted, the patient marts built and tested."""
-    root = tmp_path_factory.mktemp("patients_warehouse")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CTW_DUCKDB_PATH", str(root / "warehouse.duckdb"))
-        patch.setenv("CTW_PIPELINES_DIR", str(root / "dlt_pipelines"))
-        patch.setenv("CTW_DUCKDB_TEMP_DIRECTORY", str(root / "duckdb_tmp"))
-        patch.setenv("CTW_PROJECT_DIR", str(PROJECT_DIR))
-        patch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
-        # dim_study links to dim_trial, which every trial registry feeds.
-        sources = discover()
-        for name in ("ctgov", "ictrp", "euctr", "isrctn", "ema"):
-            sources[name].module.run()
-        patients_pipeline.run()
-        run_dbt(["build", "--select", "+models/marts/patients", "--indirect-selection", "cautious"])
-        yield root
+def built(built_warehouse: Warehouse) -> Path:
+    """The session's warehouse: every registry (dim_study links to dim_trial) and the patient files."""
+    return built_warehouse.root
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
@@ -152,15 +136,12 @@ def test_dim_study_links_registry_trials(built: Path) -> None:
     assert rows["SPX-107"] is None
 
 
-def test_rebuild_changes_nothing(built: Path) -> None:
+def test_rebuild_changes_nothing(built: Path, built_copy: Warehouse) -> None:
     before = _rows(built, "select * from marts.rpt_patients_per_country order by 1")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CTW_DUCKDB_PATH", str(built / "warehouse.duckdb"))
-        patch.setenv("CTW_PIPELINES_DIR", str(built / "dlt_pipelines"))
-        patch.setenv("CTW_DUCKDB_TEMP_DIRECTORY", str(built / "duckdb_tmp"))
-        assert patients_pipeline.run().loaded == 0
-    assert _rows(built, "select count(*) from raw_patients.participations") == [(197,)]
-    assert _rows(built, "select * from marts.rpt_patients_per_country order by 1") == before
+    assert patients_pipeline.run().loaded == 0
+    assert _rows(built_copy.root, "select count(*) from raw_patients.participations") == [(197,)]
+    assert built_copy.ctw("build", "--select", "source:patients+").returncode == 0
+    assert _rows(built_copy.root, "select * from marts.rpt_patients_per_country order by 1") == before
 
 
 @pytest.mark.parametrize("single_file", ["sqlite", "duckdb"])

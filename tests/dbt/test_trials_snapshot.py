@@ -1,4 +1,7 @@
-"""SCD2 history of trials: a status change in a second load becomes a second version."""
+"""SCD2 history of trials: a status change in a later load becomes a new version.
+
+Each test loads a changed ClinicalTrials.gov record into a copy of the session's warehouse and
+builds what that load changes: the models between the ctgov source and the status history."""
 
 from __future__ import annotations
 
@@ -6,12 +9,22 @@ import copy
 import datetime as dt
 import json
 
-from extract.registry import discover
+import pytest
+
 from extract.settings import DEMO_DATA_DIR
 from extract.sources.ctgov import ctgov_pipeline
 
-BUILD = ["build", "--select", "+fct_trial_status_history", "--indirect-selection", "cautious"]
+pytestmark = pytest.mark.dbt
+
+# The increment's selection: what a new ctgov load changes on the way to the history.
+BUILD = ["build", "--select", "source:ctgov+,+fct_trial_status_history", "--indirect-selection", "cautious"]
 STUDY = json.loads((DEMO_DATA_DIR / "ctgov" / "studies" / "NCT03475563.json").read_text())
+HISTORY = """
+    select trial_status, enrollment_count, enrollment_type, valid_from, valid_to, is_current
+    from marts.fct_trial_status_history
+    where trial_id = 'NCT03475563'
+    order by valid_from
+"""
 
 
 def write(folder, study):
@@ -20,49 +33,41 @@ def write(folder, study):
     return folder
 
 
-def load_registries():
-    """The bundled exports of every registry but CT.gov, which the test loads itself."""
-    sources = discover()
-    for name in ("ictrp", "euctr", "isrctn", "ema"):
-        sources[name].module.run()
+def changed(study: dict, status: str, updated: str) -> dict:
+    new = copy.deepcopy(study)
+    new["protocolSection"]["statusModule"]["overallStatus"] = status
+    new["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = updated
+    return new
 
 
-def test_status_change_gives_two_versions_with_validity_ranges(tmp_path, dbt, query):
-    load_registries()
-    first = copy.deepcopy(STUDY)
-    first["protocolSection"]["statusModule"]["overallStatus"] = "RECRUITING"
-    first["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2019-11-27"
+def test_status_changes_give_versions_with_validity_ranges(built_copy, tmp_path, dbt, query):
+    # The bundled record: status UNKNOWN, last updated 2019-11-27, one version in the session.
+    assert query(HISTORY) == [("unknown", 100, "anticipated", dt.datetime(2019, 11, 27), None, True)]
+
+    first = changed(STUDY, "RECRUITING", "2020-06-01")
     ctgov_pipeline.run(write(tmp_path / "load1", first))
     dbt(BUILD)
 
-    second = copy.deepcopy(first)
-    second["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
-    second["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2021-03-02"
+    second = changed(first, "COMPLETED", "2021-03-02")
     second["protocolSection"]["designModule"]["enrollmentInfo"] = {"count": 87, "type": "ACTUAL"}
     ctgov_pipeline.run(write(tmp_path / "load2", second))
     dbt(BUILD)
     # A third build on unchanged data records no new version.
     dbt(BUILD)
 
-    versions = query(
-        """
-        select trial_status, enrollment_count, enrollment_type, valid_from, valid_to, is_current
-        from marts.fct_trial_status_history
-        where trial_id = 'NCT03475563'
-        order by valid_from
-        """
-    )
-    assert versions == [
-        ("recruiting", 100, "anticipated", dt.datetime(2019, 11, 27), dt.datetime(2021, 3, 2), False),
+    assert query(HISTORY) == [
+        ("unknown", 100, "anticipated", dt.datetime(2019, 11, 27), dt.datetime(2020, 6, 1), False),
+        ("recruiting", 100, "anticipated", dt.datetime(2020, 6, 1), dt.datetime(2021, 3, 2), False),
         ("completed", 87, "actual", dt.datetime(2021, 3, 2), None, True),
     ]
+    # One current version per trial, whatever else changed.
+    assert query("select count(*) from marts.fct_trial_status_history where is_current") == query(
+        "select count(*) from marts.dim_trial"
+    )
 
 
-def test_snapshot_covers_trials_of_every_registry(tmp_path, dbt, query):
-    load_registries()
-    ctgov_pipeline.run(write(tmp_path / "load1", copy.deepcopy(STUDY)))
-    dbt(BUILD)
-
+def test_snapshot_covers_trials_of_every_registry(built_warehouse):
+    query = built_warehouse.query
     # One current version per de-duplicated trial, whichever registries hold it.
     assert query("select count(*) from marts.fct_trial_status_history where is_current") == query(
         "select count(*) from marts.dim_trial"

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import csv
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pytest
 
-from extract.dbt import run_dbt
 from extract.report import write_quality_report
 from extract.sources.monitoring import monitoring_pipeline
 from extract.sources.monitoring.generator import make_batch, write_batch
 from extract.sources.monitoring.validation import BatchRejected
+from tests.conftest import Warehouse
 
 TRUTH = Path(monitoring_pipeline.DEMO_BATCHES) / "truth"
 
@@ -107,27 +106,9 @@ def test_batch_with_30_percent_bad_rows_fails_and_is_quarantined(
 
 
 @pytest.fixture(scope="module")
-def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The bundled demo batches loaded and the monitoring models built, once for this module."""
-    root = tmp_path_factory.mktemp("monitoring_demo")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CTW_DUCKDB_PATH", str(root / "warehouse.duckdb"))
-        patch.setenv("CTW_PIPELINES_DIR", str(root / "dlt_pipelines"))
-        patch.setenv("CTW_DUCKDB_TEMP_DIRECTORY", str(root / "tmp"))
-        patch.setenv("CTW_PROJECT_DIR", str(Path(__file__).resolve().parents[3]))
-        patch.setenv("CTW_REPORTS_DIR", str(root / "reports"))
-        monitoring_pipeline.run()
-        run_dbt(
-            [
-                "build",
-                "--select",
-                "+rpt_monitoring_monthly_statistics",
-                "+rpt_monitoring_quality",
-                "--target-path",
-                str(root / "target"),
-            ]
-        )
-        yield root
+def built_demo(built_warehouse: Warehouse) -> Path:
+    """The session's warehouse, which holds the bundled demo batches and the monitoring models."""
+    return built_warehouse.root
 
 
 def _truth_statistics() -> dict[tuple[str, str, str], dict[str, float]]:
@@ -182,7 +163,11 @@ def test_restated_demo_month_counts_once(built_demo: Path) -> None:
     assert rows == [("vitals_H002_2024-01_v2.csv", 990)]
 
 
-def test_quality_report_is_written_with_the_counts(built_demo: Path) -> None:
+def test_quality_report_is_written_with_the_counts(
+    built_demo: Path, built_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CTW_DUCKDB_PATH", str(built_warehouse.path))
+    monkeypatch.setenv("CTW_REPORTS_DIR", str(tmp_path / "reports"))
     with duckdb.connect(str(built_demo / "warehouse.duckdb"), read_only=True) as connection:
         received, accepted, quarantined, files = connection.execute(
             "select sum(rows_received), sum(rows_accepted), sum(rows_quarantined), count(*) "
@@ -190,8 +175,8 @@ def test_quality_report_is_written_with_the_counts(built_demo: Path) -> None:
         ).fetchone()
     assert files == 12  # the superseded first version of H002 January is not reported
     assert accepted == 11990 and received == accepted + quarantined
-    path = write_quality_report([built_demo / "target" / "run_results.json"])
-    assert path.parent == built_demo / "reports" and path.is_file()
+    path = write_quality_report([built_warehouse.target / "run_results.json"])
+    assert path.parent == tmp_path / "reports" and path.is_file()
     text = path.read_text(encoding="utf-8")
     assert f"Rows received: <b>{received}</b>; accepted: <b>{accepted}</b>" in text
     assert f"quarantined: <b>{quarantined}</b>" in text

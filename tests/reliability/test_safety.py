@@ -6,12 +6,13 @@ import re
 import subprocess
 from pathlib import Path
 
-from extract.registry import discover
+from tests.conftest import Warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SECRET_KEY = re.compile(r"(password|passwd|secret|token|api_key|apikey|credentials|deid_key|private_key)", re.I)
-# A value that comes from the environment or a template, or is visibly a placeholder.
-INDIRECT = re.compile(r"env_var\(|\{\{|\$\{|^\s*$|^<.*>$|^(changeme|example|placeholder)$", re.I)
+# A value that comes from the environment or a template, is visibly a placeholder, or is a switch
+# (`enable_airflow_secrets = false` names secrets but holds none).
+INDIRECT = re.compile(r"env_var\(|\{\{|\$\{|^\s*$|^<.*>$|^(changeme|example|placeholder|true|false)$", re.I)
 CONFIG_SUFFIXES = {".yml", ".yaml", ".toml", ".cfg", ".ini", ".env", ".example", ".json"}
 
 
@@ -48,8 +49,10 @@ def test_no_literal_secret_in_any_tracked_config():
 
 def test_the_secret_scanner_catches_a_literal(tmp_path):
     profile = tmp_path / "profiles.yml"
-    profile.write_text("pg:\n  password: hunter2\n  user: \"{{ env_var('PGUSER') }}\"\n")
-    assert [leak.split(": ")[-1] for leak in literal_secrets(profile, root=tmp_path)] == ["password"]
+    profile.write_text(
+        "pg:\n  password: hunter2\n  user: \"{{ env_var('PGUSER') }}\"\n  enable_secrets: false\n  token: falsey\n"
+    )
+    assert [leak.split(": ")[-1] for leak in literal_secrets(profile, root=tmp_path)] == ["password", "token"]
 
 
 INJECTIONS = [
@@ -59,12 +62,10 @@ INJECTIONS = [
 ]
 
 
-def test_condition_var_is_searched_for_not_executed(dbt, query):
-    # The report reads dim_trial, which every trial registry feeds.
-    sources = discover()
-    for name in ("ctgov", "ictrp", "euctr", "isrctn", "ema"):
-        sources[name].module.run()
-    dbt(["build", "--select", "+rpt_trials_by_condition", "--indirect-selection", "cautious"])
+def test_condition_var_is_searched_for_not_executed(built_copy, query, dbt, monkeypatch):
+    # Each `--vars` makes dbt parse the project afresh: a dbt target folder of their own keeps the
+    # rest of the session's partial parse.
+    monkeypatch.setenv("DBT_TARGET_PATH", str(Warehouse("vars").target))
     trials = query("select count(*) from marts.dim_trial")[0][0]
     for condition in INJECTIONS:
         dbt(["build", "--select", "rpt_trials_by_condition", "--vars", f"{{condition: {condition!r}}}"])

@@ -1,9 +1,12 @@
-"""Fixtures for the serving tests: a throwaway PostgreSQL cluster and one warehouse, built by
-``ctw run`` and published to it, shared by every test of this folder."""
+"""Fixtures for the serving tests: a throwaway PostgreSQL cluster and a copy of the session's
+warehouse published to it, shared by every test of this folder."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extract.cli import app
-from tests.conftest import PROJECT_DIR
+from extract.cli import _guarded, _publish_step, app
+from tests.conftest import Warehouse
 from tests.serving.system import PostgresCluster, start_cluster
 
 DATABASE = "ctw_test"
@@ -37,33 +40,23 @@ class Served:
     run_output: str
 
 
-def _environment(root: Path, cluster: PostgresCluster) -> dict[str, str]:
-    return {
-        "CTW_DUCKDB_PATH": str(root / "warehouse.duckdb"),
-        "CTW_PIPELINES_DIR": str(root / "dlt_pipelines"),
-        "CTW_DUCKDB_TEMP_DIRECTORY": str(root / "duckdb_tmp"),
-        "CTW_PROJECT_DIR": str(PROJECT_DIR),
-        "RUNTIME__DLTHUB_TELEMETRY": "false",
-        "CTW_PUBLISH": "auto",
-        **cluster.environment(DATABASE),
-    }
-
-
 @pytest.fixture(scope="session")
-def served(pg_cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`ctw run` (extract, dbt build, publish, search model) then `ctw publish` again, so the
-    search model has been built twice."""
-    root = tmp_path_factory.mktemp("served")
-    environment = _environment(root, pg_cluster)
+def served(pg_cluster: PostgresCluster, built_warehouse: Warehouse) -> Iterator[Served]:
+    """A copy of the session's warehouse published the way `ctw run` ends (publish, then the
+    search model), then `ctw publish` again, so the search model has been built twice."""
+    copy = Warehouse("served").copy_from(built_warehouse)
+    copy.target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built_warehouse.target / "manifest.json", copy.target / "manifest.json")
+    environment = {**copy.environment(), "CTW_PUBLISH": "auto", **pg_cluster.environment(DATABASE)}
     with pytest.MonkeyPatch.context() as patch:
         for key, value in environment.items():
             patch.setenv(key, value)
-        runner = CliRunner()
-        first = runner.invoke(app, ["run", "--no-progress"])
-        assert first.exit_code == 0, first.output
-        second = runner.invoke(app, ["publish"])
+        output = io.StringIO()
+        with contextlib.redirect_stderr(output):
+            _guarded(_publish_step, "auto")  # the last step of `ctw run`
+        second = CliRunner().invoke(app, ["publish"])
         assert second.exit_code == 0, second.output
-    yield Served(warehouse=root / "warehouse.duckdb", environment=environment, run_output=first.output)
+    yield Served(warehouse=copy.path, environment=environment, run_output=output.getvalue())
 
 
 @pytest.fixture

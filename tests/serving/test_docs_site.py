@@ -41,7 +41,7 @@ def docs_site(served, tmp_path_factory) -> Iterator[str]:
             patch.setenv(key, value)
         result = CliRunner().invoke(app, ["docs"])
     assert result.exit_code == 0, result.output
-    target = PROJECT_DIR / "target"
+    target = Path(served.environment["DBT_TARGET_PATH"])
     assert (target / "static_index.html").stat().st_size > 0
 
     handler = functools.partial(QuietHandler, directory=str(target))

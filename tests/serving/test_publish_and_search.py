@@ -48,7 +48,7 @@ def test_run_publishes_every_mart_and_builds_the_search_model(serving_env, pg):
 
 
 def test_repeated_publishes_hold_exactly_the_duckdb_rows(serving_env, pg):
-    # The fixture published twice (ctw run, then ctw publish): merge on keys, no duplicates.
+    # The fixture published twice (the end of ctw run, then ctw publish): merge on keys, no duplicates.
     for table in serving.mart_tables():
         key = ", ".join(table.primary_key)
         columns = ", ".join(f'"{column}"' for column in table.columns)
@@ -107,7 +107,7 @@ def test_run_without_a_server_says_how_to_enable_publishing(monkeypatch, capsys)
     monkeypatch.setenv("CTW_PG_HOST", "127.0.0.1")
     monkeypatch.setenv("CTW_PG_PORT", str(free_port()))
     _publish_step("auto")  # returns: `ctw run` still succeeds
-    message = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
+    message = capsys.readouterr().err
     assert "publish skipped" in message and "Connection refused" in message
     assert "CTW_PG_HOST" in message and "ctw publish" in message
     with pytest.raises(Exception, match="cannot connect to PostgreSQL"):

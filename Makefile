@@ -4,10 +4,16 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# A throwaway warehouse for `make test`, so tests never touch warehouse/warehouse.duckdb.
+# The warehouses of `make test`, so tests never touch warehouse/warehouse.duckdb. pytest builds
+# the whole project once, in $(TEST_DIR)/session (tests/conftest.py); the Spark comparison and
+# lint reuse that build.
 TEST_DIR ?= warehouse/test
-TEST_ENV := CTW_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb CTW_PIPELINES_DIR=$(TEST_DIR)/dlt_pipelines \
-	CTW_DUCKDB_TEMP_DIRECTORY=$(TEST_DIR)/tmp
+SESSION_DIR := $(TEST_DIR)/session
+TEST_ENV := CTW_TEST_DIR=$(abspath $(TEST_DIR)) CTW_DUCKDB_PATH=$(SESSION_DIR)/warehouse.duckdb \
+	CTW_PIPELINES_DIR=$(SESSION_DIR)/dlt_pipelines CTW_DUCKDB_TEMP_DIRECTORY=$(SESSION_DIR)/tmp
+# The phases of `make test`, each timed; their durations are printed at the end.
+TEST_PHASES := install-spark pytest spark-test lint
+PHASES_LOG := $(TEST_DIR)/phases.txt
 
 # The Spark build of `make test` (docs/scale-out.md): its own folder, absolute paths for dbt.
 SPARK_DIR ?= warehouse/test-spark
@@ -27,8 +33,9 @@ comma := ,
 
 help:
 	@echo "make run    - install, extract every source's bundled data, dbt build, print figures"
-	@echo "make test   - install dev extras, pytest, dbt build on a throwaway DuckDB, the same on Spark, lint"
-	@echo "make spark-test - after dbt-test: build the portable models on Spark, compare marts with DuckDB"
+	@echo "make test   - install, pytest (one dbt build of the whole project), the same on Spark, lint; phase times"
+	@echo "make dbt-test   - only the session build of make test: extract, dbt build, every node passes"
+	@echo "make spark-test - after pytest or dbt-test: build the portable models on Spark, compare marts with DuckDB"
 	@echo "make build  - dbt build on the existing warehouse"
 	@echo "make lint   - sqlfluff lint and ruff"
 	@echo "make docs   - build the static dbt docs site (target/static_index.html)"
@@ -77,22 +84,30 @@ build: install
 kpis: install
 	$(BIN)/ctw kpis
 
-test: install-dev pytest dbt-test spark-test lint
+test:
+	@mkdir -p $(TEST_DIR); rm -f $(PHASES_LOG); status=0; \
+	for phase in $(TEST_PHASES); do \
+		start=$$(date +%s); \
+		$(MAKE) --no-print-directory $$phase || status=$$?; \
+		echo "  $$phase: $$(( $$(date +%s) - start )) s$$([ $$status -eq 0 ] || echo ', FAILED')" >> $(PHASES_LOG); \
+		[ $$status -eq 0 ] || break; \
+	done; \
+	echo "make test, wall time per phase:"; cat $(PHASES_LOG); exit $$status
 
+# Every test, with the session build (extract the bundled data, the whole `dbt build`) first.
 pytest: install-dev
-	$(BIN)/python -m pytest
+	$(TEST_ENV) $(BIN)/python -m pytest
 
+# Only the session build and the test that every node passed (the build `make test` reuses).
 dbt-test: install-dev
-	rm -rf $(TEST_DIR)
-	$(TEST_ENV) $(BIN)/ctw extract --no-progress
-	$(TEST_ENV) $(BIN)/ctw build
-	$(TEST_ENV) $(BIN)/ctw report
+	$(TEST_ENV) $(BIN)/python -m pytest tests/dbt/test_build.py
 
 # The portable selection (selectors.yml) on a local SparkSession, from Parquet written by dlt's
 # filesystem destination. The bundled data is extracted twice with separate pipeline state, so
 # every study is in the files twice: the raw views must keep the newest version, as DuckDB's
 # merge does. Then the Spark marts are exported and compared with the DuckDB marts of dbt-test.
 spark-test: $(VENV)/.installed-spark
+	test -f $(SESSION_DIR)/warehouse.duckdb || $(MAKE) --no-print-directory dbt-test
 	rm -rf $(SPARK_DIR)
 	$(SPARK_ENV) CTW_PIPELINES_DIR=$(SPARK_DIR)/dlt_first $(BIN)/ctw extract --no-progress --destination filesystem
 	$(SPARK_ENV) CTW_PIPELINES_DIR=$(SPARK_DIR)/dlt_second $(BIN)/ctw extract --no-progress --destination filesystem
@@ -100,14 +115,14 @@ spark-test: $(VENV)/.installed-spark
 	$(SPARK_ENV) $(SPARK_DBT) run-operation export_relations $(SPARK_DBT_ARGS) \
 		--args '{schemas: [$(subst $(eval) ,$(comma) ,$(COMPARED_SCHEMAS))], to: "$(abspath $(SPARK_DIR))/exported"}'
 	for schema in $(COMPARED_SCHEMAS); do \
-		$(BIN)/python -m extract.compare_engines --duckdb $(TEST_DIR)/warehouse.duckdb \
+		$(BIN)/python -m extract.compare_engines --duckdb $(SESSION_DIR)/warehouse.duckdb \
 			--schema $$schema --exported $(SPARK_DIR)/exported/$$schema || exit 1; \
 	done
 
 # The dbt templater compiles the project, and some macros look relations up: give it the
-# throwaway warehouse so linting works on a fresh clone.
+# session's warehouse (an empty one on a fresh clone works too).
 lint: install-dev
-	mkdir -p $(TEST_DIR)
+	mkdir -p $(SESSION_DIR)
 	$(TEST_ENV) $(BIN)/sqlfluff lint models analyses snapshots
 	$(BIN)/ruff check extract tests dags benchmarks
 

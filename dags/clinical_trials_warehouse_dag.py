@@ -4,10 +4,41 @@
         -> transform (every dbt model as a task, via astronomer-cosmos)
         -> statistics (monitoring monthly statistics) -> quality_report (model + HTML report)
 
-One run at a time (``max_active_runs=1``) and one task at a time (``max_active_tasks=1``, plus
-the optional pool ``CTW_AIRFLOW_POOL``), because a DuckDB file has a single writer. Tasks retry
-twice, 5 minutes apart (``CTW_AIRFLOW_RETRY_DELAY_SECONDS``); a failure callback logs the
-task, run and error and appends them to ``<warehouse>/reports/airflow_failures.log``.
+Runs daily without catch-up. One run at a time (``max_active_runs=1``) and one task at a time
+(``max_active_tasks=1``, plus the optional pool ``CTW_AIRFLOW_POOL``), because a DuckDB file
+has a single writer. Tasks retry twice, 5 minutes apart (``CTW_AIRFLOW_RETRY_DELAY_SECONDS``);
+a failure callback logs the task, run and error and appends them to
+``<warehouse>/reports/airflow_failures.log``.
+
+What the DAG covers (read when the file is parsed):
+
+- ``CTW_AIRFLOW_SOURCES``: the sources to extract, separated by commas or spaces (default:
+  every source ``ctw extract`` discovers). An unknown name is an import error naming it.
+- ``CTW_AIRFLOW_SELECT``: a dbt selection, as given to ``dbt --select`` (e.g.
+  ``+rpt_monitoring_monthly_statistics +rpt_monitoring_quality``), that narrows the transform
+  group (default: every model). ``validate`` then tests only the sources that selection reads.
+  The statistics and quality report steps always run.
+
+How the dbt graph is read: from dbt's ``manifest.json`` when one is available, otherwise with
+``dbt ls``. Airflow parses this file again every 30 s by default; listing runs dbt once per
+cosmos group (about 37 s on two cores), reading a manifest takes about a second and renders the
+same tasks. The manifest
+is ``CTW_DBT_MANIFEST`` when set (it must exist: produce it with ``dbt parse`` on the duckdb
+target, e.g. when the image is built), else ``manifest.json`` in dbt's target directory
+(``DBT_TARGET_PATH`` or ``target/``) if it was written for DuckDB and is newer than every file
+of the dbt project; a stale or foreign manifest is ignored, so a model added since is never left
+out. Each run's ``validate`` step is a dbt command, so it refreshes ``target/manifest.json``.
+
+dlt also reads its configuration and secrets from Airflow Variables only if
+``PROVIDERS__ENABLE_AIRFLOW_SECRETS`` is true. The project turns it off in
+``.dlt/config.toml`` (hundreds of Variable lookups per pipeline, seconds each run); this file
+sets it back to ``true`` for its tasks unless the environment already says otherwise, so
+credentials kept in Airflow reach the extractors. Set it to ``false`` in the workers'
+environment when credentials come from the environment.
+
+One cosmos task per dbt node costs a dbt process start and parse each, and DuckDB allows one
+writer: docs/monitoring.md says when a single ``dbt build`` task is the better production
+shape.
 
 The warehouse paths come from the ``CTW_*`` environment variables, as for ``ctw``. Needs the
 ``airflow`` extra: ``pip install -e '.[airflow]'``.
@@ -22,6 +53,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,10 +62,8 @@ from typing import Any
 # here includes the virtualenv; listing afresh is faster. Set before cosmos reads its settings.
 os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_CACHE_DBT_LS", "False")
 os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
-# Each model is its own `dbt build` task: tests that also read a model another task has not
-# built yet (relationships, dates_are_shifted, the identity-resolution check) are left to the
-# full `dbt build` of CI instead of failing here (dbt reads DBT_INDIRECT_SELECTION).
-os.environ.setdefault("DBT_INDIRECT_SELECTION", "cautious")
+# Inside Airflow, dlt reads Variables and Connections too (see the docstring).
+os.environ.setdefault("PROVIDERS__ENABLE_AIRFLOW_SECRETS", "true")
 
 from airflow.providers.standard.operators.python import PythonOperator  # noqa: E402
 from airflow.sdk import DAG, TaskGroup  # noqa: E402
@@ -47,10 +77,81 @@ from extract.report import reports_dir  # noqa: E402
 
 DAG_ID = "clinical_trials_warehouse"
 PROJECT_DIR = settings.project_dir()
+DBT_PROFILE = "clinical_trials_warehouse"
+DBT_TARGET = "duckdb"
 STATISTICS_MODELS = ["rpt_monitoring_monthly_statistics"]
 REPORT_MODELS = ["rpt_monitoring_quality"]
 POOL = os.environ.get("CTW_AIRFLOW_POOL", "default_pool")
+# Each model is its own `dbt build` task: tests that also read a model another task has not
+# built yet (relationships, dates_are_shifted, the identity-resolution check) are left to the
+# full `dbt build` of CI instead of failing here.
+INDIRECT_SELECTION = "cautious"
+# The files whose change can change dbt's graph, under the project directory.
+DBT_PATHS = ["models", "seeds", "snapshots", "macros", "tests", "analyses", "docs/dbt"]
+DBT_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
+DBT_FILES = ["dbt_project.yml", "selectors.yml", "packages.yml"]
 log = logging.getLogger(__name__)
+
+
+def sources_to_extract(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The sources named in ``CTW_AIRFLOW_SOURCES`` (default: all), in discovery order."""
+    known = list(discover())
+    named = re.split(r"[\s,]+", environ.get("CTW_AIRFLOW_SOURCES", "").strip())
+    named = [name for name in named if name]
+    if not named:
+        return known
+    unknown = sorted(set(named) - set(known))
+    if unknown:
+        raise ValueError(f"CTW_AIRFLOW_SOURCES names unknown sources {', '.join(unknown)}; known: {', '.join(known)}")
+    return [name for name in known if name in named]
+
+
+def dbt_selection(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """``CTW_AIRFLOW_SELECT`` split into dbt selection items (empty: every model)."""
+    return environ.get("CTW_AIRFLOW_SELECT", "").split()
+
+
+def sources_read_by(select: list[str]) -> list[str]:
+    """A dbt selection of the sources upstream of ``select``: ``source:*`` intersected with each
+    item's ancestors (an item that already carries a leading graph operator keeps it)."""
+    if not select:
+        return ["source:*"]
+    items = []
+    for item in select:
+        parts = [part if re.match(r"^(@|\d*\+)", part) else f"+{part}" for part in item.split(",")]
+        items.append(",".join(["source:*", *parts]))
+    return items
+
+
+def _dbt_project_changed_at(project_dir: Path) -> float:
+    """The newest modification time of the files dbt parses into its graph."""
+    paths = [project_dir / name for name in DBT_FILES]
+    for folder in DBT_PATHS:
+        paths.extend(p for p in (project_dir / folder).rglob("*") if p.suffix in DBT_SUFFIXES)
+    return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
+
+
+def find_manifest(project_dir: Path, environ: Mapping[str, str] = os.environ) -> Path | None:
+    """The manifest.json to render the DAG from, or None to list the project with ``dbt ls``."""
+    configured = environ.get("CTW_DBT_MANIFEST")
+    if configured:
+        path = Path(configured)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"CTW_DBT_MANIFEST={configured} does not exist; write it with `dbt parse --target {DBT_TARGET}`"
+                " or unset the variable to list the project with dbt ls"
+            )
+        return path
+    target = Path(environ.get("DBT_TARGET_PATH") or "target")
+    path = target if target.is_absolute() else project_dir / target
+    path = path / "manifest.json"
+    if not path.is_file() or path.stat().st_mtime < _dbt_project_changed_at(project_dir):
+        return None
+    try:
+        adapter = json.loads(path.read_bytes()).get("metadata", {}).get("adapter_type")
+    except (OSError, ValueError):
+        return None  # being rewritten by a dbt command at this moment
+    return path if adapter == DBT_TARGET else None
 
 
 def _run_folder(context: dict[str, Any]) -> Path:
@@ -94,9 +195,13 @@ def extract_source(name: str) -> str:
     return summary.describe()
 
 
-def validate(**context: Any) -> None:
-    """dbt's tests on every source: what landed in the raw schemas is what the models expect."""
-    run_dbt(["test", "--select", "source:*"])
+def validate(select: list[str], **context: Any) -> None:
+    """dbt's tests on the sources ``select`` reads: what landed in the raw schemas is what the
+    models expect. Profile and target are named as cosmos names them, so the partial-parse file
+    this run leaves in ``target/`` serves the cosmos tasks after it (dbt parses everything
+    again when they differ)."""
+    command = ["test", "--profile", DBT_PROFILE, "--target", DBT_TARGET]
+    run_dbt([*command, "--indirect-selection", INDIRECT_SELECTION, "--select", *select])
     keep_run_results(str(PROJECT_DIR), context)
 
 
@@ -114,33 +219,39 @@ def quality_report(**context: Any) -> None:
     subprocess.run(command, check=True, env={**os.environ, **settings.export_environment()})
 
 
-environment = settings.export_environment()
+SOURCES = sources_to_extract()
+SELECT = dbt_selection()
+MANIFEST = find_manifest(PROJECT_DIR)
+environment = {**settings.export_environment(), "DBT_INDIRECT_SELECTION": INDIRECT_SELECTION}
 profile_config = ProfileConfig(
-    profile_name="clinical_trials_warehouse",
-    target_name="duckdb",
+    profile_name=DBT_PROFILE,
+    target_name=DBT_TARGET,
     profiles_yml_filepath=PROJECT_DIR / "profiles.yml",
 )
-project_config = ProjectConfig(PROJECT_DIR, install_dbt_deps=False, env_vars=environment)
+project_config = ProjectConfig(
+    PROJECT_DIR,
+    manifest_path=MANIFEST,
+    install_dbt_deps=False,
+    env_vars=environment,
+)
 # dbt in a child process per task: dbt-duckdb holds its DuckDB connection for the life of the
 # process, which would lock the warehouse file against the next task in the same worker.
 execution_config = ExecutionConfig(
     dbt_executable_path=str(Path(sys.executable).parent / "dbt"),
     invocation_mode=InvocationMode.SUBPROCESS,
 )
-operator_args = {"callback": keep_run_results, "pool": POOL, "install_deps": False}
+operator_args = {"callback": keep_run_results, "pool": POOL}
 
 
-def _dbt_group(
-    group_id: str, select: list[str] | None = None, exclude: list[str] | None = None
-) -> DbtTaskGroup:
+def _dbt_group(group_id: str, select: list[str], exclude: list[str] | None = None) -> DbtTaskGroup:
     return DbtTaskGroup(
         group_id=group_id,
         project_config=project_config,
         profile_config=profile_config,
         execution_config=execution_config,
         render_config=RenderConfig(
-            load_method=LoadMode.DBT_LS,
-            select=select or [],
+            load_method=LoadMode.DBT_MANIFEST if MANIFEST else LoadMode.DBT_LS,
+            select=select,
             exclude=exclude or [],
             test_behavior=TestBehavior.BUILD,
         ),
@@ -158,9 +269,7 @@ with DAG(
     max_active_tasks=1,
     default_args={
         "retries": 2,
-        "retry_delay": timedelta(
-            seconds=int(os.environ.get("CTW_AIRFLOW_RETRY_DELAY_SECONDS", "300"))
-        ),
+        "retry_delay": timedelta(seconds=int(os.environ.get("CTW_AIRFLOW_RETRY_DELAY_SECONDS", "300"))),
         "on_failure_callback": on_failure,
         "pool": POOL,
     },
@@ -169,7 +278,7 @@ with DAG(
 ) as dag:
     with TaskGroup(group_id="extract") as extract:
         previous = None
-        for source_name in discover():
+        for source_name in SOURCES:
             task = PythonOperator(
                 task_id=f"extract_{source_name}",
                 python_callable=extract_source,
@@ -179,8 +288,10 @@ with DAG(
                 previous >> task
             previous = task
 
-    validate_task = PythonOperator(task_id="validate", python_callable=validate)
-    transform = _dbt_group("transform", exclude=STATISTICS_MODELS + REPORT_MODELS)
+    validate_task = PythonOperator(
+        task_id="validate", python_callable=validate, op_kwargs={"select": sources_read_by(SELECT)}
+    )
+    transform = _dbt_group("transform", select=SELECT, exclude=STATISTICS_MODELS + REPORT_MODELS)
     statistics = _dbt_group("statistics", select=STATISTICS_MODELS)
     with TaskGroup(group_id="quality_report") as report:
         report_models = _dbt_group("models", select=REPORT_MODELS)

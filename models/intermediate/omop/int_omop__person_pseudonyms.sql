@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#- One row per ingested person: the keyed pseudonym and the date shift used in every table. -#}
 with
 

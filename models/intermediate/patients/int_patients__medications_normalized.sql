@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#-
     Medication rows with the ingredient (drug_ingredient_aliases seed, matched on the name
     without dose), the dose in milligrams, the warehouse patient and study, and their

@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#-
     Participations tied to the warehouse patient (through any of the person's site references)
     and to the sponsor study (codes compared upper-case, letters and digits only), with their

@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#-
     Every site patient record with its country as ISO 3166-1 alpha-2, its age, and the warehouse
     patient it belongs to.

@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#-
     Conditions of every registry, keyed on the resolved trial_id: CT.gov and ISRCTN condition
     lists, ICTRP's conditions and EUCTR's E.1.1 medical condition (one per trial, however many

@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#-
     Trial locations of every registry with their country as an ISO 3166-1 alpha-2 code, matched
     through the country_aliases seed (names, native names, alpha-2 and alpha-3 codes, common

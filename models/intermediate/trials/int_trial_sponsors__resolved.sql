@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#-
     Sponsors and collaborators of every registry with a matching key, keyed on the resolved
     trial_id: the same organisation written with different case, punctuation or legal suffix

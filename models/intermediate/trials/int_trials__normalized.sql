@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#-
     One row per trial with status and phase mapped onto the warehouse vocabularies
     (seeds trial_status_mapping and trial_phase_mapping). A registry value missing from a seed

@@ -1,8 +1,12 @@
+{{ config(materialized="table") }}
+
 {#-
     The identity graph: one row per undirected link between two registry IDs, stated by a
     record (its own ID and a secondary ID it lists). Every record also links to itself, so an
     ID without secondary IDs is still a node. Only IDs in a registry format we can check (NCT,
     ISRCTN, EudraCT) link records: sponsor protocol codes such as "001" are too ambiguous.
+    A table, because identity resolution reads it four times (the unions that make the graph
+    undirected): as a view, the whole chain down to staging was planned and run each time.
 -#}
 with
 

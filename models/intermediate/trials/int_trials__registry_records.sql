@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#-
     Every registry record in one shape, one row per (registry, registry_id), with status and
     phase mapped onto the warehouse vocabularies. registry_precedence orders registries when

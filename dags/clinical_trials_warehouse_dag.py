@@ -131,6 +131,13 @@ def _dbt_project_changed_at(project_dir: Path) -> float:
     return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
 
 
+def dbt_target_dir(project_dir: Path, environ: Mapping[str, str] = os.environ) -> Path:
+    """Where dbt writes its artifacts for ``project_dir``: dbt's own ``DBT_TARGET_PATH`` (relative
+    to the project) or ``target/``."""
+    target = Path(environ.get("DBT_TARGET_PATH") or "target")
+    return target if target.is_absolute() else project_dir / target
+
+
 def find_manifest(project_dir: Path, environ: Mapping[str, str] = os.environ) -> Path | None:
     """The manifest.json to render the DAG from, or None to list the project with ``dbt ls``."""
     configured = environ.get("CTW_DBT_MANIFEST")
@@ -142,9 +149,7 @@ def find_manifest(project_dir: Path, environ: Mapping[str, str] = os.environ) ->
                 " or unset the variable to list the project with dbt ls"
             )
         return path
-    target = Path(environ.get("DBT_TARGET_PATH") or "target")
-    path = target if target.is_absolute() else project_dir / target
-    path = path / "manifest.json"
+    path = dbt_target_dir(project_dir, environ) / "manifest.json"
     if not path.is_file() or path.stat().st_mtime < _dbt_project_changed_at(project_dir):
         return None
     try:
@@ -161,8 +166,8 @@ def _run_folder(context: dict[str, Any]) -> Path:
 
 
 def keep_run_results(project_dir: str, context: dict[str, Any] | None = None, **_: Any) -> None:
-    """cosmos callback: copy the task's run_results.json into the run's folder."""
-    results = Path(project_dir) / "target" / "run_results.json"
+    """cosmos callback (and validate's): copy the task's run_results.json into the run's folder."""
+    results = dbt_target_dir(Path(project_dir)) / "run_results.json"
     if context and results.is_file():
         folder = _run_folder(context)
         folder.mkdir(parents=True, exist_ok=True)

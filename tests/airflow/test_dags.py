@@ -201,6 +201,29 @@ def test_the_manifest_is_the_configured_one_or_a_fresh_duckdb_one(dag_module, tm
         find(project, {"CTW_DBT_MANIFEST": str(tmp_path / "missing.json")})
 
 
+def test_run_results_are_kept_per_task_wherever_dbt_writes_them(
+    dag_module, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class TaskInstance:
+        task_id = "transform.dim_trial_model_build"
+
+    context = {"ti": TaskInstance(), "run_id": "scheduled__2024-01-02T00:00:00+00:00"}
+    folder = dag_module.reports_dir() / "dbt_results" / "scheduled__2024-01-02T00_00_00_00_00"
+    kept = folder / "transform.dim_trial_model_build.json"
+    project = tmp_path / "project"
+    (project / "target").mkdir(parents=True)
+    (project / "target" / "run_results.json").write_text('{"results": ["in target"]}', encoding="utf-8")
+    dag_module.keep_run_results(str(project), context)
+    assert kept.read_text(encoding="utf-8") == '{"results": ["in target"]}'
+    # dbt writes elsewhere when DBT_TARGET_PATH is set; the callback reads it there.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "run_results.json").write_text('{"results": ["elsewhere"]}', encoding="utf-8")
+    monkeypatch.setenv("DBT_TARGET_PATH", str(elsewhere))
+    dag_module.keep_run_results(str(project), context)
+    assert kept.read_text(encoding="utf-8") == '{"results": ["elsewhere"]}'
+
+
 def test_a_missing_configured_manifest_is_an_import_error(
     parse_dags, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -8,7 +8,6 @@ import duckdb
 
 from extract.compare_engines import LOAD_TIME_COLUMNS
 
-
 # Tables that log the extraction runs themselves (how many rows the last run read), not data.
 RUN_LOG_TABLES = frozenset({"cohort_watermark"})
 
@@ -28,7 +27,8 @@ def mart_fingerprints(warehouse: Path, schema: str = "marts") -> dict[str, tuple
             "select c.table_name, c.column_name, c.data_type from information_schema.columns as c "
             "join information_schema.tables as t "
             "on c.table_schema = t.table_schema and c.table_name = t.table_name "
-            "where c.table_schema = ? and t.table_type = 'BASE TABLE' and c.table_name not like '\\_dlt\\_%' escape '\\' "
+            "where c.table_schema = ? and t.table_type = 'BASE TABLE' "
+            "and c.table_name not like '\\_dlt\\_%' escape '\\' "
             "order by c.table_name, c.ordinal_position",
             [schema],
         ).fetchall():
@@ -58,6 +58,8 @@ def raw_fingerprints(warehouse: Path) -> dict[str, dict[str, tuple]]:
             ).fetchall()
         ]
     return {
-        schema: {table: value for table, value in mart_fingerprints(warehouse, schema).items() if table not in RUN_LOG_TABLES}
+        schema: {
+            table: value for table, value in mart_fingerprints(warehouse, schema).items() if table not in RUN_LOG_TABLES
+        }
         for schema in sorted(schemas)
     }

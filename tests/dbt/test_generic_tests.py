@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from extract.dbt import _dbt_executable
+from tests.conftest import Warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -40,8 +41,7 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def failing_rows(tmp_path_factory) -> dict[str, int]:
-    root = tmp_path_factory.mktemp("generic")
+def failing_rows() -> dict[str, int]:
     parts = [
         f"select '{name}' as case_name, count(*) as failing from ({{{{ {call} }}}}) as failures"
         for name, (call, _) in CASES.items()
@@ -49,8 +49,7 @@ def failing_rows(tmp_path_factory) -> dict[str, int]:
     result = subprocess.run(
         [_dbt_executable(), "compile", "--quiet", "--inline", PREAMBLE + "\nunion all\n".join(parts),
          "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
-        env={"CTW_DUCKDB_PATH": str(root / "w.duckdb"), "CTW_DUCKDB_TEMP_DIRECTORY": str(root / "tmp"),
-             "PATH": "/usr/bin:/bin"},
+        env={**Warehouse("compile").reset().environment(), "PATH": "/usr/bin:/bin"},
         capture_output=True, text=True, cwd=PROJECT_DIR,
     )
     assert result.returncode == 0, result.stdout + result.stderr

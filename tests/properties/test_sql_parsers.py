@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from extract.dbt import _dbt_executable
 from extract.sources.monitoring.settings import PLAUSIBLE_RANGES
+from tests.conftest import Warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -43,15 +44,13 @@ EXPRESSIONS = {
 }
 
 
-def compile_expressions(expressions: dict[str, str], root: Path) -> dict[str, str]:
+def compile_expressions(expressions: dict[str, str]) -> dict[str, str]:
     """Each expression as a one-parameter select (``$1``), compiled by dbt for DuckDB. dbt
     parses the project once for all of them: one inline select whose expressions are
     separated by marker comments, split apart again after compiling."""
-    env = {
-        "CTW_DUCKDB_PATH": str(root / "w.duckdb"),
-        "CTW_DUCKDB_TEMP_DIRECTORY": str(root / "tmp"),
-        "PATH": "/usr/bin:/bin",
-    }
+    # The session's compile-only warehouse: a stable profile and target folder, so dbt parses
+    # partially after the first compile of the session.
+    env = {**Warehouse("compile").reset().environment(), "PATH": "/usr/bin:/bin"}
     select = ",\n".join(f"-- @@{name}\n{expression} as value" for name, expression in expressions.items())
     result = subprocess.run(
         [_dbt_executable(), "compile", "--quiet", "--inline", f"select\n{select}",
@@ -67,9 +66,9 @@ def compile_expressions(expressions: dict[str, str], root: Path) -> dict[str, st
 
 
 @pytest.fixture(scope="module")
-def evaluate(tmp_path_factory):
+def evaluate():
     """``evaluate(name, value)``: the named expression evaluated on ``value`` by DuckDB."""
-    compiled = compile_expressions(EXPRESSIONS, tmp_path_factory.mktemp("compile"))
+    compiled = compile_expressions(EXPRESSIONS)
     connection = duckdb.connect()
 
     def _evaluate(name: str, value: str | None):

@@ -96,11 +96,11 @@ test:
 
 # Every test, with the session build (extract the bundled data, the whole `dbt build`) first.
 pytest: install-dev
-	$(TEST_ENV) $(BIN)/python -m pytest
+	CTW_TEST_DIR=$(abspath $(TEST_DIR)) $(BIN)/python -m pytest
 
 # Only the session build and the test that every node passed (the build `make test` reuses).
 dbt-test: install-dev
-	$(TEST_ENV) $(BIN)/python -m pytest tests/dbt/test_build.py
+	CTW_TEST_DIR=$(abspath $(TEST_DIR)) $(BIN)/python -m pytest tests/dbt/test_build.py
 
 # The portable selection (selectors.yml) on a local SparkSession, from Parquet written by dlt's
 # filesystem destination. The bundled data is extracted twice with separate pipeline state, so

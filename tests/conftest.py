@@ -97,6 +97,16 @@ def _use(target: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(key, value)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_test_writes_the_users_warehouse() -> Iterator[None]:
+    """A test that names no warehouse gets one of the session's, never warehouse/warehouse.duckdb
+    or whatever the caller's environment points at."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in Warehouse("default").environment().items():
+            patch.setenv(key, value)
+        yield
+
+
 @pytest.fixture(scope="session")
 def built_warehouse() -> Warehouse:
     """The bundled data of every source extracted and the whole project built, once per session

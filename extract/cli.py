@@ -67,7 +67,7 @@ def _extract(names: list[str], progress: str | None, **options: object) -> None:
         accepted = inspect.signature(run).parameters
         kwargs = {key: value for key, value in options.items() if key in accepted and value is not None}
         summary = run(progress=progress, **kwargs)
-        console.print(f"  {summary.describe()}")
+        console.print(f"  {escape(summary.describe())}")
 
 
 def _print_figures() -> None:
@@ -169,7 +169,7 @@ def kpis() -> None:
 def _write_report(run_results: list[Path] | None = None) -> None:
     from extract.report import write_quality_report
 
-    console.print(f"report: {write_quality_report(run_results)}")
+    console.print(f"report: {escape(str(write_quality_report(run_results)))}")
 
 
 @app.command()
@@ -195,7 +195,7 @@ def run(
     ] = "auto",
 ) -> None:
     """Extract every source's bundled data, build the warehouse, publish and print headline figures."""
-    console.print(f"warehouse: {settings.duckdb_path()}")
+    console.print(f"warehouse: {escape(str(settings.duckdb_path()))}")
     with _writing("ctw run"):
         _guarded(_extract, [], "tqdm" if progress else None)
         _guarded(run_dbt, ["build"])
@@ -219,8 +219,10 @@ def cohort_export(
             raise CliError(str(exc)) from exc
         rows = sum(table["rows"] for table in manifest["tables"].values())
         console.print(
-            f"cohort {cohort_id}: {rows} rows in {len(manifest['tables'])} tables, "
-            f"data cut {manifest['data_cut_at']} -> {directory}"
+            escape(
+                f"cohort {cohort_id}: {rows} rows in {len(manifest['tables'])} tables, "
+                f"data cut {manifest['data_cut_at']} -> {directory}"
+            )
         )
 
     _guarded(_export)
@@ -231,7 +233,7 @@ def _publish(build_serving: bool = True) -> None:
 
     try:
         summary = serving.publish()
-        console.print(f"[bold]publish[/] {summary.describe()}")
+        console.print(f"[bold]publish[/] {escape(summary.describe())}")
         if build_serving:
             serving.build_serving()
     except serving.ServingError as exc:
@@ -250,8 +252,8 @@ def _publish_step(mode: str) -> None:
     reason = serving.unreachable_reason()
     if reason is not None and mode == "auto":
         console.print(
-            f"[yellow]publish skipped:[/] {reason}. To serve the marts from PostgreSQL, install the serving "
-            f"extra ({serving.INSTALL_HINT}), set CTW_PG_HOST/CTW_PG_PORT/CTW_PG_USER/CTW_PG_PASSWORD/"
+            f"[yellow]publish skipped:[/] {escape(reason)}. To serve the marts from PostgreSQL, install the serving "
+            f"extra ({escape(serving.INSTALL_HINT)}), set CTW_PG_HOST/CTW_PG_PORT/CTW_PG_USER/CTW_PG_PASSWORD/"
             "CTW_PG_DATABASE and run `ctw publish` (CTW_PUBLISH=never silences this)."
         )
         return
@@ -328,7 +330,7 @@ def docs() -> None:
     """Build the dbt docs site as one static HTML file (target/static_index.html)."""
     with _writing("ctw docs"):
         _guarded(run_dbt, ["docs", "generate", "--static"])
-    console.print(f"docs: {settings.dbt_target_dir() / 'static_index.html'}")
+    console.print(f"docs: {escape(str(settings.dbt_target_dir() / 'static_index.html'))}")
 
 
 @app.command()
@@ -348,10 +350,12 @@ def export(
             result = export_marts(target, single_file)
         except ValueError as exc:
             raise CliError(str(exc)) from exc
-        console.print(f"export: {len(result.parquet_files)} Parquet files in {target / 'parquet'}")
-        console.print(f"export: {len(result.csv_files)} CSV files in {target / 'csv'} (formula cells neutralised)")
+        console.print(f"export: {len(result.parquet_files)} Parquet files in {escape(str(target / 'parquet'))}")
+        console.print(
+            f"export: {len(result.csv_files)} CSV files in {escape(str(target / 'csv'))} (formula cells neutralised)"
+        )
         if result.single_file:
-            console.print(f"export: {result.single_file}")
+            console.print(f"export: {escape(str(result.single_file))}")
 
     _guarded(_export)
 

@@ -110,6 +110,7 @@ def test_run_without_a_server_says_how_to_enable_publishing(monkeypatch, capsys)
     message = capsys.readouterr().err
     assert "publish skipped" in message and "Connection refused" in message
     assert "CTW_PG_HOST" in message and "ctw publish" in message
+    assert serving.INSTALL_HINT in message  # brackets are text, not console markup
     with pytest.raises(Exception, match="cannot connect to PostgreSQL"):
         _publish_step("always")
 

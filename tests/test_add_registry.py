@@ -68,7 +68,7 @@ def test_registry_added_with_source_folder_staging_folder_and_seed_row(tmp_path)
         seed.write("fakereg,open,recruiting,true\n")
 
     env = {**os.environ, "PYTHONPATH": str(copy), "CTW_PROJECT_DIR": str(copy),
-           "CTW_DUCKDB_PATH": str(tmp_path / "w.duckdb")}
+           "CTW_DUCKDB_PATH": str(tmp_path / "w.duckdb"), "DBT_TARGET_PATH": str(copy / "target")}
     discovered = subprocess.run(
         [sys.executable, "-c", "from extract.registry import discover; print(list(discover()))"],
         cwd=copy, env=env, capture_output=True, text=True, check=True,

@@ -1,10 +1,3 @@
-{{ config(materialized="table") }}
-
-{#-
-    A table, not a view as staging usually is: the parsing macros compile to some 45 kB of
-    SQL that DuckDB takes a quarter to half a second to plan, paid again by every model and test
-    reading a view (see docs/performance.md).
--#}
 with
 
 source as (

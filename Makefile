@@ -115,7 +115,7 @@ spark-test: $(VENV)/.installed-spark
 	$(SPARK_ENV) $(SPARK_DBT) run-operation export_relations $(SPARK_DBT_ARGS) \
 		--args '{schemas: [$(subst $(eval) ,$(comma) ,$(COMPARED_SCHEMAS))], to: "$(abspath $(SPARK_DIR))/exported"}'
 	for schema in $(COMPARED_SCHEMAS); do \
-		$(BIN)/python -m extract.compare_engines --duckdb $(SESSION_DIR)/warehouse.duckdb \
+		$(BIN)/python -m ctw.compare_engines --duckdb $(SESSION_DIR)/warehouse.duckdb \
 			--schema $$schema --exported $(SPARK_DIR)/exported/$$schema || exit 1; \
 	done
 

@@ -224,7 +224,7 @@ def bench(
         "RUNTIME__DLTHUB_TELEMETRY": "false",
     }
     extract = [sys.executable, "-m", "extract.sources.ctgov.ctgov_pipeline", "--no-progress", "--bulk"]
-    build = [sys.executable, "-m", "extract.cli", "build"]
+    build = [sys.executable, "-m", "ctw.cli", "build"]
     # The increment changed ClinicalTrials.gov data only: rebuild and test what reads it.
     increment_build = [*build, "--select", "source:ctgov+"]
 
@@ -250,7 +250,7 @@ def bench(
 
         others = [name for name in discover() if name != "ctgov"]
         step_log(f"setup (untimed): bundled samples of {', '.join(others)} ...")
-        run_step("setup", [sys.executable, "-m", "extract.cli", "extract", "--no-progress", *others], env)
+        run_step("setup", [sys.executable, "-m", "ctw.cli", "extract", "--no-progress", *others], env)
     results["build_command"] = "ctw " + " ".join(build[3:])
 
     step_log("(b) extract: ctgov bulk pipeline into a fresh warehouse ...")

@@ -71,9 +71,9 @@ from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, 
 from cosmos.constants import InvocationMode, LoadMode, TestBehavior  # noqa: E402
 
 from extract import settings  # noqa: E402
-from extract.dbt import run_dbt  # noqa: E402
+from ctw.dbt import run_dbt  # noqa: E402
 from extract.registry import discover  # noqa: E402
-from extract.report import reports_dir  # noqa: E402
+from ctw.report import reports_dir  # noqa: E402
 
 DAG_ID = "clinical_trials_warehouse"
 PROJECT_DIR = settings.project_dir()
@@ -216,7 +216,7 @@ def quality_report(**context: Any) -> None:
     command = [
         sys.executable,
         "-m",
-        "extract.cli",
+        "ctw.cli",
         "report",
         "--dbt-results",
         str(_run_folder(context)),

@@ -13,7 +13,6 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 
 from extract import settings
-from extract.faults import crash_during_load, crash_point
 from extract.quarantine import QUARANTINE_TABLE
 
 logger = logging.getLogger(__name__)
@@ -139,11 +138,8 @@ def run_source(
     """
     finish_pending(pipeline)
     pipeline.extract(source, loader_file_format=loader_file_format, refresh=refresh)
-    crash_point("after_extract")
     normalize_info = pipeline.normalize()
-    crash_point("after_normalize")
-    with crash_during_load():
-        load_info = pipeline.load()
+    load_info = pipeline.load()
     counts: dict[str, int] = {}
     for table, count in normalize_info.row_counts.items():
         if not table.startswith("_dlt"):

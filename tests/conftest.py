@@ -21,10 +21,10 @@ import duckdb
 import pytest
 
 from extract import settings
-from extract.dbt import run_dbt
+from ctw.dbt import run_dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-CTW = [sys.executable, "-m", "extract.cli"]
+CTW = [sys.executable, "-m", "ctw.cli"]
 
 
 def test_dir() -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from extract.compare_engines import LOAD_TIME_COLUMNS
+from ctw.compare_engines import LOAD_TIME_COLUMNS
 
 # Tables that log the extraction runs themselves (how many rows the last run read), not data.
 RUN_LOG_TABLES = frozenset({"cohort_watermark"})

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from extract.kpis import FIGURES
+from ctw.kpis import FIGURES
 from tests.conftest import Warehouse
 from tests.fingerprints import mart_fingerprints, raw_fingerprints
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.dbt import _dbt_executable
+from ctw.dbt import _dbt_executable
 from tests.conftest import Warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pyarrow.parquet as pq
 import pytest
 
-from extract.dbt import DbtFailed, run_dbt
+from ctw.dbt import DbtFailed, run_dbt
 from extract.sources.omop import cdm
-from extract.sources.omop.export import export_cohort
+from ctw.cohort_export import export_cohort
 from extract.sources.omop.omop_pipeline import run
 from extract.sources.omop.source_db import make_engine, simulate_weekly_load
 from tests.conftest import Warehouse

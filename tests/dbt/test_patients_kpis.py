@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.export import export_marts
+from ctw.export import export_marts
 from extract.sources.patients import patients_pipeline
 from tests.conftest import Warehouse
 

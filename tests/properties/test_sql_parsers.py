@@ -16,7 +16,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from extract.dbt import _dbt_executable
+from ctw.dbt import _dbt_executable
 from extract.sources.monitoring.settings import PLAUSIBLE_RANGES
 from tests.conftest import Warehouse
 

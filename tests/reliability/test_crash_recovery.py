@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,19 @@ def empty(warehouse: Path) -> Warehouse:
     return Warehouse("scratch")
 
 
+def killed_extract(warehouse: Warehouse, point: str) -> subprocess.CompletedProcess:
+    """``ctw extract`` through the test-only crash hooks (tests/crash_hooks.py)."""
+    return subprocess.run(
+        [sys.executable, "-m", "tests.crash_hooks", "extract", "--no-progress"],
+        env={**os.environ, **warehouse.environment(), "CTW_CRASH_AT": point},
+        capture_output=True,
+        text=True,
+    )
+
+
 @pytest.mark.parametrize("point", ["after_extract", "after_normalize"])
 def test_killed_extraction_is_finished_by_the_next_run(point, empty, uninterrupted):
-    killed = empty.ctw("extract", "--no-progress", CTW_CRASH_AT=point)
+    killed = killed_extract(empty, point)
     assert killed.returncode == -signal.SIGKILL
 
     result = empty.ctw("extract", "--no-progress")
@@ -48,7 +59,7 @@ def half_loaded_packages(root: Path) -> list[Path]:
 
 
 def test_killed_load_step_is_finished_by_the_next_run(empty, uninterrupted):
-    killed = empty.ctw("extract", "--no-progress", CTW_CRASH_AT="during_load")
+    killed = killed_extract(empty, "during_load")
     assert killed.returncode == -signal.SIGKILL
     (package,) = half_loaded_packages(empty.root)
 

@@ -11,7 +11,7 @@ import sqlite3
 import duckdb
 import pytest
 
-from extract.export import FORMULA_TRIGGERS, export_marts, neutralised_cell
+from ctw.export import FORMULA_TRIGGERS, export_marts, neutralised_cell
 from extract.settings import DEMO_DATA_DIR
 from extract.sources.ctgov import ctgov_pipeline
 from tests.reliability.bad_input import CORPUS

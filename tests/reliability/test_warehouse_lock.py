@@ -11,8 +11,8 @@ import textwrap
 import pytest
 from typer.testing import CliRunner
 
-from extract.cli import app
-from extract.lock import WarehouseLocked, lock_path, warehouse_lock
+from ctw.cli import app
+from ctw.lock import WarehouseLocked, lock_path, warehouse_lock
 
 
 def test_second_writer_gets_a_clear_error_naming_the_holder(tmp_path):
@@ -48,7 +48,7 @@ def test_cli_refuses_to_write_while_another_process_holds_the_lock(warehouse, mo
                 f"""
                 import sys, time
                 from pathlib import Path
-                from extract.lock import warehouse_lock
+                from ctw.lock import warehouse_lock
                 with warehouse_lock(Path({str(warehouse)!r}), "held by test"):
                     print("locked", flush=True)
                     time.sleep(30)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import duckdb
 
-from extract.compare_engines import Table, compare_schemas, compare_tables, main
+from ctw.compare_engines import Table, compare_schemas, compare_tables, main
 
 COLUMNS = ("trial_status", "trial_count", "share", "updated_at")
 ROWS = [

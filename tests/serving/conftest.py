@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extract.cli import _guarded, _publish_step, app
+from ctw.cli import _guarded, _publish_step, app
 from tests.conftest import Warehouse
 from tests.serving.system import PostgresCluster, start_cluster
 
@@ -70,7 +70,7 @@ def serving_env(served: Served, monkeypatch: pytest.MonkeyPatch) -> Served:
 @pytest.fixture
 def pg(serving_env: Served):
     """Run SQL on the serving database; returns all rows."""
-    from extract import serving
+    from ctw import serving
 
     def _pg(statement: str, *params: object) -> list[tuple]:
         connection = serving.connect()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extract.cli import app
+from ctw.cli import app
 from tests.conftest import PROJECT_DIR
 from tests.serving.system import ensure_program, find_chromium, find_docker_compose
 

@@ -11,8 +11,8 @@ import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 from typer.testing import CliRunner
 
-from extract import serving
-from extract.cli import _publish_step, app
+from ctw import serving
+from ctw.cli import _publish_step, app
 
 NEUROBLASTOMA_TITLES = ["NCT00567567", "NCT03275402", "NCT00716976"]
 NEUROBLASTOMA_CONDITION_ONLY = ["NCT01987596", "NCT01305200"]

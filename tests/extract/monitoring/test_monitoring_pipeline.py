@@ -11,9 +11,9 @@ import duckdb
 import numpy as np
 import pytest
 
-from extract.report import write_quality_report
+from ctw.report import write_quality_report
 from extract.sources.monitoring import monitoring_pipeline
-from extract.sources.monitoring.generator import make_batch, write_batch
+from sample_data.monitoring import make_batch, write_batch
 from extract.sources.monitoring.validation import BatchRejected
 from tests.conftest import Warehouse
 

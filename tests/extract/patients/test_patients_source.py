@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.sources.patients.generate import DEFAULT_SEED, generate
+from sample_data.patients import DEFAULT_SEED, generate
 from extract.sources.patients.helpers import sniff_delimiter, table_for
 from extract.sources.patients.models import canonical_header
 from extract.sources.patients.patients_pipeline import DEMO_FILES, run

@@ -5,7 +5,7 @@ dates, countries, conditions) come from the ISRCTN records in ctrdata's demo dat
 decoded to JSON in ``shared/data/isrctn``; this script writes them back in the API's element
 structure (namespace ``http://www.67bricks.com/isrctn``, ``<allTrials><fullTrial><trial>``).
 
-    python -m extract.sources.isrctn.make_sample_xml ../shared/data/isrctn/isrctn_trials_ctrdata_demo.ndjson
+    python -m sample_data.isrctn_xml ../shared/data/isrctn/isrctn_trials_ctrdata_demo.ndjson
 """
 
 from __future__ import annotations

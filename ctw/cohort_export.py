@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from extract import settings
 
-from .cdm import CLINICAL_TABLES
+from extract.sources.omop.cdm import CLINICAL_TABLES
 
 MANIFEST = "manifest.json"
 

@@ -20,7 +20,7 @@ Beside the messy files it writes ``truth/*.csv`` (the clean records) and
 ``truth/expected_kpis.json`` (the seven KPIs computed in plain Python from the truth, with the
 definitions in ``docs/patients.md``). Output is a pure function of the seed.
 
-    python -m extract.sources.patients.generate            # rewrite extract/demo_data/patients
+    python -m sample_data.patients            # rewrite extract/demo_data/patients
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ abnormal flag, exactly as the warehouse should end up holding it, and the monthl
 computed from it. Faulty rows are additions to the clean rows, never replacements, so the truth is
 what a correct pipeline keeps.
 
-    python -m extract.sources.monitoring.generator [OUT_DIR]
+    python -m sample_data.monitoring [OUT_DIR]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .settings import LABS, LABS_COLUMNS, PLAUSIBLE_RANGES, VITALS, VITALS_COLUMNS
+from extract.sources.monitoring.settings import LABS, LABS_COLUMNS, PLAUSIBLE_RANGES, VITALS, VITALS_COLUMNS
 
 SEED = 20240131
 HOSPITALS = ("H001", "H002")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import settings
-from extract.dbt import run_dbt
+from ctw.dbt import run_dbt
 
 PUBLISH_PIPELINE = "ctw_publish"
 SERVING_SELECTOR = "path:models/serving"

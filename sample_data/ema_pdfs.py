@@ -6,7 +6,7 @@ date) with personal data removed and replaced by black boxes, then the ICH E3 sy
 The trials they describe are real registry entries bundled with this project (ClinicalTrials.gov
 NCT02552212 and NCT00716976, EUCTR 2021-002179-21); the report text itself is invented.
 
-    python -m extract.sources.ema.make_sample_pdfs
+    python -m sample_data.ema_pdfs
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ multisets after normalising what legitimately differs between engines: decimals 
 when a load ran (``LOAD_TIME_COLUMNS``) are left out: each engine's raw data was extracted by its
 own run, so they differ by design.
 
-    python -m extract.compare_engines --duckdb warehouse/test/warehouse.duckdb \\
+    python -m ctw.compare_engines --duckdb warehouse/test/warehouse.duckdb \\
         --exported warehouse/test/spark_marts
 
 Exit code 0 when every table agrees, 1 otherwise (each difference printed).

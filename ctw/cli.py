@@ -30,8 +30,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from extract import settings
-from extract.dbt import DbtFailed, run_dbt
-from extract.lock import WarehouseLocked, warehouse_lock
+from ctw.dbt import DbtFailed, run_dbt
+from ctw.lock import WarehouseLocked, warehouse_lock
 from extract.pipeline import SourceDataRejected
 from extract.registry import discover
 
@@ -71,7 +71,7 @@ def _extract(names: list[str], progress: str | None, **options: object) -> None:
 
 
 def _print_figures() -> None:
-    from extract.kpis import headline_figures
+    from ctw.kpis import headline_figures
 
     figures = headline_figures()
     if not out.is_terminal:
@@ -167,7 +167,7 @@ def kpis() -> None:
 
 
 def _write_report(run_results: list[Path] | None = None) -> None:
-    from extract.report import write_quality_report
+    from ctw.report import write_quality_report
 
     console.print(f"report: {escape(str(write_quality_report(run_results)))}")
 
@@ -210,7 +210,7 @@ def cohort_export(
     directory: Annotated[str, typer.Argument(help="folder for the Parquet files and manifest.json")],
 ) -> None:
     """Write one OMOP cohort's de-identified tables as Parquet with a manifest."""
-    from extract.sources.omop.export import UnknownCohort, export_cohort
+    from ctw.cohort_export import UnknownCohort, export_cohort
 
     def _export() -> None:
         try:
@@ -229,7 +229,7 @@ def cohort_export(
 
 
 def _publish(build_serving: bool = True) -> None:
-    from extract import serving
+    from ctw import serving
 
     try:
         summary = serving.publish()
@@ -242,7 +242,7 @@ def _publish(build_serving: bool = True) -> None:
 
 def _publish_step(mode: str) -> None:
     """``ctw run``'s last step: publish when PostgreSQL answers, else say how to enable it."""
-    from extract import serving
+    from ctw import serving
 
     mode = mode.lower()
     if mode not in {"auto", "always", "never"}:
@@ -282,7 +282,7 @@ def _parse_date(value: str | None, option: str) -> object:
 
 
 def _search(query: str, limit: int, **filters: str | None) -> None:
-    from extract import serving
+    from ctw import serving
 
     filters["start_from"] = _parse_date(filters.get("start_from"), "--start-from")
     filters["start_to"] = _parse_date(filters.get("start_to"), "--start-to")
@@ -342,7 +342,7 @@ def export(
     CSV text cells a spreadsheet would run as a formula (= + - @) start with an apostrophe."""
     from pathlib import Path
 
-    from extract.export import export_marts
+    from ctw.export import export_marts
 
     def _export() -> None:
         target = Path(out) if Path(out).is_absolute() else settings.project_dir() / out

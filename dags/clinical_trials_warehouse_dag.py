@@ -70,10 +70,10 @@ from airflow.sdk import DAG, TaskGroup  # noqa: E402
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig  # noqa: E402
 from cosmos.constants import InvocationMode, LoadMode, TestBehavior  # noqa: E402
 
-from extract import settings  # noqa: E402
 from ctw.dbt import run_dbt  # noqa: E402
-from extract.registry import discover  # noqa: E402
 from ctw.report import reports_dir  # noqa: E402
+from extract import settings  # noqa: E402
+from extract.registry import discover  # noqa: E402
 
 DAG_ID = "clinical_trials_warehouse"
 PROJECT_DIR = settings.project_dir()
@@ -193,9 +193,14 @@ def on_failure(context: dict[str, Any]) -> None:
 
 
 def extract_source(name: str) -> str:
-    """Load one source's bundled data (the ``ctw extract NAME`` step)."""
+    """Load one source (the ``ctw extract NAME`` step): from the paths in the
+    ``CTW_INPUT_<NAME>`` variable (``os.pathsep``-separated, as ``--input``), else its bundled data."""
+    from extract.runner import extract_source as run_extraction
+
     settings.export_environment()
-    summary = discover()[name].module.run(progress=None)
+    configured = os.environ.get(f"CTW_INPUT_{name.upper()}")
+    inputs = [part for part in configured.split(os.pathsep) if part] if configured else None
+    summary = run_extraction(name, inputs, progress=None)
     log.info(summary.describe())
     return summary.describe()
 

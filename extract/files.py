@@ -20,12 +20,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import dlt
 from pydantic import BaseModel, ValidationError
 
+from extract.inputs import InputPath
 from extract.quarantine import Rejection, quarantine_item
 
 log = logging.getLogger("ctw.extract")
@@ -33,7 +33,7 @@ log = logging.getLogger("ctw.extract")
 
 @dataclass(frozen=True)
 class InputFile:
-    """One export file: its name relative to the input folder and its bytes."""
+    """One export file: its location (see :mod:`extract.inputs`) and its bytes."""
 
     location: str
     data: bytes
@@ -43,17 +43,13 @@ class InputFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def iter_input_files(path: Path, suffixes: Iterable[str]) -> Iterator[InputFile]:
-    """The files of ``path`` (a file or a folder, searched recursively) in name order."""
-    wanted = tuple(s.lower() for s in suffixes)
-    if path.is_file():
-        yield InputFile(path.name, path.read_bytes())
-    elif path.is_dir():
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            if file.name.lower().endswith(wanted):
-                yield InputFile(str(file.relative_to(path)), file.read_bytes())
-    else:
-        raise FileNotFoundError(f"input not found: {path}")
+def iter_input_files(files: Iterable[InputPath], suffixes: Iterable[str] | None = None) -> Iterator[InputFile]:
+    """The bytes of each file found for a source (see :func:`extract.inputs.gather`), one file
+    in memory at a time; ``suffixes`` keeps only files whose names end so."""
+    wanted = tuple(s.lower() for s in suffixes) if suffixes else None
+    for file in files:
+        if wanted is None or file.location.lower().endswith(wanted):
+            yield InputFile(file.location, file.read_bytes())
 
 
 def new_files(files: Iterable[InputFile], state_key: str = "loaded_files") -> Iterator[InputFile]:
@@ -77,8 +73,10 @@ def new_files(files: Iterable[InputFile], state_key: str = "loaded_files") -> It
 MAX_FIELD_CHARS = 100_000
 
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
 
@@ -131,9 +129,8 @@ def missing_columns(required: Iterable[str], found: Iterable[str]) -> str | None
         close = difflib.get_close_matches(name, [f for f in found if f not in required], n=1, cutoff=0.6)
         if close:
             hints.append(f"{close[0]!r} may be {name!r} renamed")
-    return (
-        f"missing required column(s) {', '.join(missing)}; header is {found}"
-        + (f" ({'; '.join(hints)})" if hints else "")
+    return f"missing required column(s) {', '.join(missing)}; header is {found}" + (
+        f" ({'; '.join(hints)})" if hints else ""
     )
 
 
@@ -201,9 +198,7 @@ def validate(
             for error in exc.errors():
                 field = ".".join(str(part) for part in error["loc"]) or "<record>"
                 top = str(error["loc"][0]) if error["loc"] else ""
-                rejections.append(
-                    Rejection(source, location, error["msg"], record_id, field, _raw(data))
-                )
+                rejections.append(Rejection(source, location, error["msg"], record_id, field, _raw(data)))
                 if top in required or not top:
                     fatal = True
                 else:
@@ -258,9 +253,7 @@ def text_columns(model: type[BaseModel], exclude: Iterable[str] = ()) -> dict[st
     }
 
 
-def repeated_key(
-    seen: dict[str, str], key: str | None, location: str, *, source: str, field: str
-) -> Rejection | None:
+def repeated_key(seen: dict[str, str], key: str | None, location: str, *, source: str, field: str) -> Rejection | None:
     """A rejection when ``key`` was already read earlier in the same file (recorded in
     ``seen``, key -> location); the first occurrence is the one kept. Two versions of one
     record in one export cannot both be right, and merging would keep either at random."""
@@ -268,8 +261,11 @@ def repeated_key(
         return None
     if key in seen:
         return Rejection(
-            source, location, f"duplicated key {key!r} in the same file (first at {seen[key]}); "
-            "the first occurrence was kept", record_id=key, field=field,
+            source,
+            location,
+            f"duplicated key {key!r} in the same file (first at {seen[key]}); the first occurrence was kept",
+            record_id=key,
+            field=field,
         )
     seen[key] = location
     return None

@@ -16,11 +16,12 @@ text or only as a birth date; countries as names, native names and codes; drugs 
 or misspelled names, sometimes with the dose in the name. Some patients are registered at two
 sites, some rows point to unknown patients or studies, some end before they start.
 
-Beside the messy files it writes ``truth/*.csv`` (the clean records) and
-``truth/expected_kpis.json`` (the seven KPIs computed in plain Python from the truth, with the
-definitions in ``docs/patients.md``). Output is a pure function of the seed.
+Into a separate folder it writes ``*.csv`` (the clean records) and ``expected_kpis.json`` (the
+seven KPIs computed in plain Python from the truth, with the definitions in ``docs/patients.md``):
+``sample_data/truth/patients`` for the bundled set, never inside the delivery folder, which the
+source reads whole. Output is a pure function of the seed.
 
-    python -m sample_data.patients            # rewrite extract/demo_data/patients
+    python -m sample_data.patients            # rewrite extract/demo_data/patients and its truth
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from extract.settings import DEMO_DATA_DIR
 
 DEFAULT_SEED = 20240501
 DEFAULT_OUT = DEMO_DATA_DIR / "patients"
+DEFAULT_TRUTH = Path(__file__).parent / "truth" / "patients"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 FIRST_NAMES = [
@@ -926,12 +928,11 @@ def expected_kpis(
 
 
 def write_truth(
-    out: Path,
+    truth: Path,
     patients: list[Patient],
     participations: list[Participation],
     exposures: list[Exposure],
 ) -> dict:
-    truth = out / "truth"
     truth.mkdir(parents=True, exist_ok=True)
     write_csv(
         truth / "patients.csv",
@@ -1035,12 +1036,20 @@ def write_truth(
     return kpis
 
 
+def truth_dir(out: Path) -> Path:
+    """Where the truth of the files in ``out`` goes: beside ``out``, never inside it."""
+    if out.resolve() == DEFAULT_OUT.resolve():
+        return DEFAULT_TRUTH
+    return out.with_name(f"{out.name}_truth")
+
+
 def generate(out: Path = DEFAULT_OUT, seed: int = DEFAULT_SEED) -> dict:
-    """Write the messy files and the truth into ``out``; returns the expected KPIs."""
+    """Write the messy files into ``out`` and the truth into :func:`truth_dir`; returns the
+    expected KPIs."""
     rng = random.Random(seed)
     patients, participations, exposures = draw_truth(rng)
     write_messy(out, rng, patients, participations, exposures)
-    return write_truth(out, patients, participations, exposures)
+    return write_truth(truth_dir(out), patients, participations, exposures)
 
 
 def main() -> None:

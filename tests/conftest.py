@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract import settings
 from ctw.dbt import run_dbt
+from extract import settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 CTW = [sys.executable, "-m", "ctw.cli"]

@@ -11,14 +11,29 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
-PIPELINE = '''"""Fake registry for the add-a-registry test."""
-from extract.pipeline import RunSummary
+SOURCE = '''"""Fake registry for the add-a-registry test."""
+from pathlib import Path
 
-ORDER = 90
+import dlt
+
+from extract.inputs import Reads
+from extract.runner import SourceSpec
 
 
-def run(progress=None, **options):
-    return RunSummary(source="fakereg")
+@dlt.source(name="fakereg")
+def fakereg_source(files):
+    return dlt.resource([{"trial_id": "F-1", "status": "Open"}], name="trials")
+
+
+SPEC = SourceSpec(
+    name="fakereg",
+    dataset="raw_fakereg",
+    description="a fake registry",
+    reads=Reads("fake registry CSV", (".csv",)),
+    sample_input=Path(__file__).parent,
+    make=fakereg_source,
+    order=90,
+)
 '''
 SOURCES_YML = """version: 2
 sources:
@@ -58,8 +73,7 @@ def test_registry_added_with_source_folder_staging_folder_and_seed_row(tmp_path)
 
     source = copy / "extract" / "sources" / "fakereg"
     source.mkdir()
-    (source / "__init__.py").write_text('"""Fake registry."""\n')
-    (source / "fakereg_pipeline.py").write_text(PIPELINE)
+    (source / "__init__.py").write_text(SOURCE)
     staging = copy / "models" / "staging" / "fakereg"
     staging.mkdir()
     (staging / "_fakereg__sources.yml").write_text(SOURCES_YML)

@@ -10,10 +10,11 @@ import duckdb
 import pytest
 
 from ctw.export import export_marts
-from extract.sources.patients import patients_pipeline
+from extract.runner import extract_source
+from sample_data.patients import DEFAULT_TRUTH
 from tests.conftest import Warehouse
 
-TRUTH = patients_pipeline.DEMO_FILES / "truth" / "expected_kpis.json"
+TRUTH = DEFAULT_TRUTH / "expected_kpis.json"
 
 pytestmark = pytest.mark.dbt
 
@@ -138,7 +139,7 @@ def test_dim_study_links_registry_trials(built: Path) -> None:
 
 def test_rebuild_changes_nothing(built: Path, built_copy: Warehouse) -> None:
     before = _rows(built, "select * from marts.rpt_patients_per_country order by 1")
-    assert patients_pipeline.run().loaded == 0
+    assert extract_source("patients").loaded == 0
     assert _rows(built_copy.root, "select count(*) from raw_patients.participations") == [(197,)]
     assert built_copy.ctw("build", "--select", "source:patients+").returncode == 0
     assert _rows(built_copy.root, "select * from marts.rpt_patients_per_country order by 1") == before

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from extract.sources.ictrp import ictrp_pipeline
+from extract.runner import extract_source
 
 # Identity resolution and what the assertions read, with their tests.
 BUILD = [
@@ -26,7 +26,7 @@ def test_trial_in_several_registries_is_one_trial(built_copy, query, dbt, shared
     folder = tmp_path / "ictrp_shared"
     folder.mkdir()
     shutil.copy(shared_data / "who_ictrp" / "ictrp_export_machado-t.xml", folder)
-    ictrp_pipeline.run(folder)
+    extract_source("ictrp", folder)
     dbt(BUILD)
 
     # EUCTR 2021-002179-21: seven EUCTR protocols plus its ICTRP record, one trial.
@@ -47,7 +47,7 @@ def test_trial_in_several_registries_is_one_trial(built_copy, query, dbt, shared
 
     # Loading the same export again and every registry's bundled data changes no trial.
     before = query("select count(*) from marts.dim_trial")
-    ictrp_pipeline.run(folder)
+    extract_source("ictrp", folder)
     result = built_copy.ctw("extract", "--no-progress", "ctgov", "ictrp", "euctr", "isrctn", "ema")
     assert result.returncode == 0, result.stderr[-3000:]
     dbt(BUILD)

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
+from extract.runner import extract_source
 from extract.settings import DEMO_DATA_DIR
-from extract.sources.ctgov import ctgov_pipeline
 
 pytestmark = pytest.mark.dbt
 
@@ -45,12 +45,12 @@ def test_status_changes_give_versions_with_validity_ranges(built_copy, tmp_path,
     assert query(HISTORY) == [("unknown", 100, "anticipated", dt.datetime(2019, 11, 27), None, True)]
 
     first = changed(STUDY, "RECRUITING", "2020-06-01")
-    ctgov_pipeline.run(write(tmp_path / "load1", first))
+    extract_source("ctgov", write(tmp_path / "load1", first))
     dbt(BUILD)
 
     second = changed(first, "COMPLETED", "2021-03-02")
     second["protocolSection"]["designModule"]["enrollmentInfo"] = {"count": 87, "type": "ACTUAL"}
-    ctgov_pipeline.run(write(tmp_path / "load2", second))
+    extract_source("ctgov", write(tmp_path / "load2", second))
     dbt(BUILD)
     # A third build on unchanged data records no new version.
     dbt(BUILD)

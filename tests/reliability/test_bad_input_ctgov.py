@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+from extract.runner import extract_source
 from extract.settings import DEMO_DATA_DIR
-from extract.sources.ctgov import ctgov_pipeline
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad" / "ctgov"
 
@@ -35,7 +35,9 @@ def test_bad_files_are_quarantined_and_valid_records_load(tmp_path, query, wareh
     huge["protocolSection"]["descriptionModule"]["briefSummary"] = "x" * 50_000_000
     (batch / "huge_field.json").write_text(json.dumps(huge))
 
-    summary = ctgov_pipeline.run(batch)
+    # Each file named: a named file is read whatever its content (in a folder, a JSON file that
+    # is not study records, like not_an_object.json, would be passed over with a notice).
+    summary = extract_source("ctgov", sorted(batch.iterdir()))
 
     loaded = {row[0] for row in query("select nct_id from raw_ctgov.studies")}
     assert loaded == {"NCT03630471", "NCT90000003", "NCT90000004", "NCT90000011"}

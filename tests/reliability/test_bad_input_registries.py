@@ -9,9 +9,7 @@ import csv
 import pytest
 from openpyxl import Workbook
 
-from extract.sources.ema import ema_pipeline
-from extract.sources.ictrp import ictrp_pipeline
-from extract.sources.isrctn import isrctn_pipeline
+from extract.runner import extract_source
 from tests.reliability.bad_input import (
     CORPUS,
     FIFTY_MB,
@@ -64,20 +62,20 @@ ICTRP_CASES = {
 @pytest.mark.parametrize("case", sorted(ICTRP_CASES))
 def test_ictrp_bad_file(case, tmp_path, warehouse, query):
     loaded, expected = ICTRP_CASES[case]
-    summary = ictrp_pipeline.run(batch(tmp_path, "ictrp", "valid.csv", case))
+    summary = extract_source("ictrp", batch(tmp_path, "ictrp", "valid.csv", case))
     assert_outcome(summary, query, "raw_ictrp", "select trial_id from raw_ictrp.trials",
                    ICTRP_VALID | loaded, expected)
 
 
 def test_ictrp_encodings_keep_the_accents(tmp_path, warehouse, query):
-    ictrp_pipeline.run(batch(tmp_path, "ictrp", "utf16_with_bom.csv"))
+    extract_source("ictrp", batch(tmp_path, "ictrp", "utf16_with_bom.csv"))
     assert query("select primary_sponsor from raw_ictrp.trials where trial_id = 'ChiCTR2000029953'") == [
         ("Hôpital Bichat – Claude Bernard, Assistance Publique",)
     ]
 
 
 def test_ictrp_duplicated_key_keeps_the_first_record(tmp_path, warehouse, query):
-    ictrp_pipeline.run(batch(tmp_path, "ictrp", "duplicated_keys.csv"))
+    extract_source("ictrp", batch(tmp_path, "ictrp", "duplicated_keys.csv"))
     (title,) = query("select public_title from raw_ictrp.trials where trial_id = 'ChiCTR2000029953'")[0]
     assert not title.endswith("(corrected)")
 
@@ -89,7 +87,7 @@ def test_ictrp_50_mb_field_is_refused_by_field_and_the_rest_of_the_file_loads(tm
     with (folder / "huge_field.csv").open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(rows)
 
-    summary = ictrp_pipeline.run(folder)
+    summary = extract_source("ictrp", folder)
 
     assert {r[0] for r in query("select trial_id from raw_ictrp.trials")} == ICTRP_VALID | ICTRP_PAIR
     assert_quarantined(quarantine_rows(query, "raw_ictrp"), [
@@ -127,7 +125,7 @@ ISRCTN_CASES = {
 @pytest.mark.parametrize("case", sorted(ISRCTN_CASES))
 def test_isrctn_bad_file(case, tmp_path, warehouse, query):
     loaded, expected = ISRCTN_CASES[case]
-    summary = isrctn_pipeline.run(batch(tmp_path, "isrctn", "valid.xml", case))
+    summary = extract_source("isrctn", batch(tmp_path, "isrctn", "valid.xml", case))
     assert_outcome(summary, query, "raw_isrctn", "select isrctn from raw_isrctn.trials",
                    ISRCTN_VALID | loaded, expected)
 
@@ -139,7 +137,7 @@ def test_isrctn_50_mb_text_node_is_refused_by_field_and_the_rest_of_the_file_loa
     end = text.index("</scientificTitle>", start)
     (folder / "huge_field.xml").write_text(text[:start] + "x" * FIFTY_MB + text[end:], encoding="utf-8")
 
-    isrctn_pipeline.run(folder)
+    extract_source("isrctn", folder)
 
     assert {r[0] for r in query("select isrctn from raw_isrctn.trials")} == ISRCTN_VALID | ISRCTN_PAIR
     rows = quarantine_rows(query, "raw_isrctn")
@@ -183,7 +181,7 @@ EMA_CASES = {
 @pytest.mark.parametrize("case", sorted(EMA_CASES))
 def test_ema_bad_listing(case, tmp_path, warehouse, query):
     loaded, expected = EMA_CASES[case]
-    summary = ema_pipeline.run(batch(tmp_path, "ema", "valid.csv", case))
+    summary = extract_source("ema", batch(tmp_path, "ema", "valid.csv", case))
     assert_outcome(summary, query, "raw_ema", "select document_id from raw_ema.documents",
                    EMA_VALID | loaded, expected)
 
@@ -201,7 +199,7 @@ def test_ema_excel_listing_with_formula_cells(tmp_path, warehouse, query):
         book.active.append(row)
     book.save(folder / "listing.xlsx")
 
-    summary = ema_pipeline.run(folder)
+    summary = extract_source("ema", folder)
 
     assert {r[0] for r in query("select document_id from raw_ema.documents")} == EMA_VALID | {"CDP-005858-0000-03"}
     assert query("select active_substance from raw_ema.documents where document_id = 'CDP-005858-0000-03'") == [

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from ctw.export import FORMULA_TRIGGERS, export_marts, neutralised_cell
+from extract.runner import extract_source
 from extract.settings import DEMO_DATA_DIR
-from extract.sources.ctgov import ctgov_pipeline
 from tests.reliability.bad_input import CORPUS
 
 HYPERLINK = '=HYPERLINK("http://example.invalid","click")'
@@ -54,7 +54,7 @@ def test_csv_export_neutralises_text_cells_and_keeps_numbers(warehouse, tmp_path
 def test_formula_in_a_registry_title_reaches_the_csv_export_as_text(built_copy, query, dbt, tmp_path):
     studies = shutil.copytree(DEMO_DATA_DIR / "ctgov" / "studies", tmp_path / "studies")
     shutil.copy(CORPUS / "ctgov" / "formula_injection.json", studies)
-    ctgov_pipeline.run(studies)
+    extract_source("ctgov", studies)
     # What a ctgov load changes, up to every mart the export writes.
     dbt(["build", "--select", "source:ctgov+", "--exclude", "resource_type:snapshot"])
     assert query("select brief_title from marts.dim_trial where trial_id = 'NCT90000011'") == [(HYPERLINK,)]

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from extract import settings
-from extract.sources.ctgov import ctgov_pipeline
+from extract.runner import extract_source
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def rows(root, table):
 
 
 def test_extract_writes_parquet_per_table_and_not_the_warehouse(parquet_root, warehouse):
-    summary = ctgov_pipeline.run()
+    summary = extract_source("ctgov")
 
     assert not warehouse.exists()
     studies = sorted(parquet_root.joinpath("raw_ctgov", "studies").glob("*.parquet"))
@@ -45,10 +45,10 @@ def test_extract_writes_parquet_per_table_and_not_the_warehouse(parquet_root, wa
 
 
 def test_a_second_load_appends_files_that_readers_must_deduplicate(parquet_root, tmp_path, monkeypatch):
-    first = ctgov_pipeline.run()
+    first = extract_source("ctgov")
     # A fresh pipeline state (another machine, or state lost) extracts the same studies again.
     monkeypatch.setenv("CTW_PIPELINES_DIR", str(tmp_path / "other_pipelines"))
-    second = ctgov_pipeline.run()
+    second = extract_source("ctgov")
 
     loaded = rows(parquet_root, "studies")
     assert first.rows["studies"] == second.rows["studies"]

@@ -16,20 +16,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import dlt
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
+from extract.inputs import InputPath, Reads
 from extract.quarantine import MERGE_ON_KEY, Rejection, add_quarantine_table, quarantine_item, set_table_variant
+from extract.runner import Extraction, SourceSpec
 from extract.schema_hints import column_hints
+from extract.settings import DEMO_DATA_DIR
 
 from .bulk_sql import BulkParser, child_column_hints, iter_batches
 from .helpers import (
     StudyDocument,
     UnreadableDocument,
+    has_nested_child_tables,
+    is_study_archive,
+    is_study_json,
     iter_bulk,
     iter_bulk_texts,
     now_utc,
@@ -37,11 +42,13 @@ from .helpers import (
     parse_text,
     parses_strictly,
     study_rows,
+    sweep_orphans,
 )
 from .models import Study, StudyRejected, parse_study
 from .settings import (
     BULK_BATCH_SIZE,
     BULK_MAX_DOCUMENT_CHARS,
+    DATASET_NAME,
     DEFAULT_BASE_URL,
     DEFAULT_BULK_ENGINE,
     DEFAULT_PAGE_SIZE,
@@ -82,7 +89,7 @@ def ctgov_source(
     query_term: str | None = None,
     advanced_query: str | None = None,
     max_pages: int | None = None,
-    bulk_path: str | None = None,
+    bulk_files: list[InputPath] | None = None,
     initial_last_update: str = INITIAL_LAST_UPDATE,
     bulk_engine: str = DEFAULT_BULK_ENGINE,
     bulk_batch_size: int = BULK_BATCH_SIZE,
@@ -95,7 +102,8 @@ def ctgov_source(
         query_term: optional ``query.term`` search expression.
         advanced_query: optional extra ``filter.advanced`` Essie expression.
         max_pages: stop after this many pages (for trying the live API on a sample).
-        bulk_path: read this folder or zip of study JSON files instead of the API.
+        bulk_files: read these study JSON files or zip archives of them (see
+            :mod:`extract.inputs`) instead of the API.
         initial_last_update: first-run lower bound of the last-update-posted date.
         bulk_engine: ``duckdb`` (SQL fast path, Arrow into dlt) or ``python`` (record by record).
         bulk_batch_size: documents per DuckDB batch (memory is bounded by the batch, not by N).
@@ -108,7 +116,7 @@ def ctgov_source(
         query_term=query_term,
         advanced_query=advanced_query,
         max_pages=max_pages,
-        bulk_path=bulk_path,
+        bulk_files=bulk_files,
         last_update=dlt.sources.incremental(
             "last_update_post_date",
             initial_value=initial_last_update,
@@ -121,7 +129,7 @@ def ctgov_source(
     )
     add_quarantine_table(resource)
     # Child tables are appended; the previous version's rows of a re-loaded study are swept
-    # after the load (see ctgov_pipeline.sweep_orphans), which also covers a list that emptied.
+    # after the load (see :func:`sweep_orphans`), which also covers a list that emptied.
     for table_name, columns in _CHILD_HINTS.items():
         set_table_variant(
             resource, dlt.mark.make_hints(table_name=table_name, columns=columns, write_disposition="append")
@@ -145,7 +153,7 @@ def studies(
     query_term: str | None = None,
     advanced_query: str | None = None,
     max_pages: int | None = None,
-    bulk_path: str | None = None,
+    bulk_files: list[InputPath] | None = None,
     last_update: dlt.sources.incremental[str] = dlt.sources.incremental(
         "last_update_post_date", initial_value=INITIAL_LAST_UPDATE, on_cursor_value_missing="include"
     ),
@@ -154,11 +162,11 @@ def studies(
 ) -> Iterator[Any]:
     """Validated studies, newest first seen; rejected ones go to the ``quarantine`` table."""
     extracted_at = now_utc()
-    if bulk_path and bulk_engine == "duckdb":
-        yield from _bulk_with_duckdb(Path(bulk_path), bulk_batch_size, extracted_at)
+    if bulk_files and bulk_engine == "duckdb":
+        yield from _bulk_with_duckdb(bulk_files, bulk_batch_size, extracted_at)
         return
-    if bulk_path:
-        documents: Iterator[StudyDocument | UnreadableDocument] = iter_bulk(Path(bulk_path))
+    if bulk_files:
+        documents: Iterator[StudyDocument | UnreadableDocument] = iter_bulk(bulk_files)
     else:
         documents = _api_documents(
             base_url, page_size, query_term, advanced_filter(last_update.start_value, advanced_query), max_pages
@@ -188,7 +196,7 @@ def _validated_rows(documents: Iterator[StudyDocument | UnreadableDocument], ext
             yield rows[0] if table == "studies" else dlt.mark.with_table_name(rows, table)
 
 
-def _bulk_with_duckdb(path: Path, batch_size: int, extracted_at: datetime) -> Iterator[Any]:
+def _bulk_with_duckdb(files: list[InputPath], batch_size: int, extracted_at: datetime) -> Iterator[Any]:
     """The bulk fast path (see :mod:`.bulk_sql`): Arrow tables per batch, deferred documents
     through the per-record path."""
     parser = BulkParser()
@@ -197,7 +205,7 @@ def _bulk_with_duckdb(path: Path, batch_size: int, extracted_at: datetime) -> It
     per_record: list[StudyDocument | UnreadableDocument] = []
 
     def texts() -> Iterator[tuple[str, str]]:
-        for item in iter_bulk_texts(path):
+        for item in iter_bulk_texts(files):
             if isinstance(item, UnreadableDocument):
                 per_record.append(item)
             elif len(item[1]) <= BULK_MAX_DOCUMENT_CHARS and parses_strictly(item[1]):
@@ -240,3 +248,51 @@ def _api_documents(
             yield StudyDocument(document, f"page {pages[0]}")
         if max_pages and pages[0] >= max_pages:
             break
+
+
+def extraction(
+    files: list[InputPath],
+    *,
+    api: bool = False,
+    base_url: str | None = None,
+    max_pages: int | None = None,
+    page_size: int | None = None,
+    query_term: str | None = None,
+    bulk_engine: str | None = None,
+) -> Extraction:
+    """Studies from bulk ``files``, or from the API when ``api`` is set. A warehouse whose child
+    tables are still dlt nested tables (the layout before the bulk fast path) is reloaded from
+    scratch once; after every load the previous versions' child rows are swept."""
+    given = {
+        "base_url": base_url,
+        "max_pages": max_pages,
+        "page_size": page_size,
+        "query_term": query_term,
+        "bulk_engine": bulk_engine,
+    }
+    options = {name: value for name, value in given.items() if value is not None}
+    return Extraction(
+        ctgov_source(bulk_files=None if api else files, **options),
+        refresh=lambda pipeline: "drop_sources" if has_nested_child_tables(pipeline) else None,
+        after_load=lambda pipeline, summary: sweep_orphans(pipeline),
+    )
+
+
+SPEC = SourceSpec(
+    name=SOURCE_NAME,
+    dataset=DATASET_NAME,
+    description="ClinicalTrials.gov studies (bulk JSON files or zip; the live API with --api)",
+    reads=Reads(
+        "ClinicalTrials.gov study JSON (documents with a protocolSection, or a zip of them)",
+        (".json", ".ndjson", ".jsonl", ".zip"),
+        is_study_json,
+        archives=True,
+        recognise_path=is_study_archive,
+        path_suffixes=(".zip",),
+    ),
+    sample_input=DEMO_DATA_DIR / "ctgov" / "studies",
+    make=extraction,
+    options=frozenset({"api", "base_url", "max_pages", "page_size", "query_term", "bulk_engine"}),
+    needs_input=lambda options: not options.get("api"),
+    order=10,
+)

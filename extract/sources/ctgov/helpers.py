@@ -13,6 +13,7 @@ from typing import Any
 from requests import Response
 
 from extract.files import decode_bytes
+from extract.inputs import InputPath, head_text
 
 from .models import Study
 
@@ -52,9 +53,7 @@ def study_to_row(study: Study, location: str) -> dict[str, Any]:
     sponsors = []
     if study.lead_sponsor is not None:
         sponsors.append({"nct_id": nct_id, "sponsor_role": "lead", **_sponsor(study.lead_sponsor)})
-    sponsors.extend(
-        {"nct_id": nct_id, "sponsor_role": "collaborator", **_sponsor(s)} for s in study.collaborators
-    )
+    sponsors.extend({"nct_id": nct_id, "sponsor_role": "collaborator", **_sponsor(s)} for s in study.collaborators)
     outcomes = [
         {"nct_id": nct_id, "outcome_type": kind, **o.model_dump(include={"measure", "time_frame", "description"})}
         for kind, items in (
@@ -66,8 +65,16 @@ def study_to_row(study: Study, location: str) -> dict[str, Any]:
     ]
     scalar = study.model_dump(
         exclude={
-            "phases", "conditions", "keywords", "interventions", "locations", "lead_sponsor",
-            "collaborators", "primary_outcomes", "secondary_outcomes", "other_outcomes",
+            "phases",
+            "conditions",
+            "keywords",
+            "interventions",
+            "locations",
+            "lead_sponsor",
+            "collaborators",
+            "primary_outcomes",
+            "secondary_outcomes",
+            "other_outcomes",
             "secondary_ids",
         }
     )
@@ -119,17 +126,20 @@ def study_rows(study: Study, location: str, extracted_at: datetime) -> Iterator[
     for name, items in children.items():
         if items:
             table = f"studies__{name}"
-            yield table, [
-                {
-                    **item,
-                    "last_update_post_date": study.last_update_post_date,
-                    "_dlt_parent_id": parent_id,
-                    "_dlt_root_id": parent_id,
-                    "_dlt_list_idx": index,
-                    "_dlt_id": child_id(parent_id, name, index),
-                }
-                for index, item in enumerate(items)
-            ]
+            yield (
+                table,
+                [
+                    {
+                        **item,
+                        "last_update_post_date": study.last_update_post_date,
+                        "_dlt_parent_id": parent_id,
+                        "_dlt_root_id": parent_id,
+                        "_dlt_list_idx": index,
+                        "_dlt_id": child_id(parent_id, name, index),
+                    }
+                    for index, item in enumerate(items)
+                ],
+            )
 
 
 def _sponsor(sponsor: Any) -> dict[str, Any]:
@@ -213,31 +223,45 @@ def _parse_json(location: str, text: str) -> Iterator[StudyDocument | Unreadable
         yield StudyDocument(document, location if len(studies) == 1 else f"{location}#{index}")
 
 
-def iter_bulk_texts(path: Path) -> Iterator[tuple[str, str] | UnreadableDocument]:
-    """(location, JSON text) of every document of a bulk download: a folder or a zip of
-    ``.json``/``.ndjson`` files. Files are read in name order so that runs are reproducible;
-    one file is in memory at a time."""
-    suffixes = (".json", ".ndjson", ".jsonl")
-    if path.is_file() and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            for name in sorted(n for n in archive.namelist() if n.endswith(suffixes)):
-                yield from _texts(f"{path.name}!{name}", archive.read(name))
-    elif path.is_dir():
-        for file in sorted(p for p in path.rglob("*") if p.suffix in suffixes and p.is_file()):
-            yield from _texts(str(file.relative_to(path)), file.read_bytes())
-    elif path.is_file():
-        yield from _texts(path.name, path.read_bytes())
-    else:
-        raise FileNotFoundError(f"ClinicalTrials.gov bulk input not found: {path}")
+BULK_SUFFIXES = (".json", ".ndjson", ".jsonl")
 
 
-def iter_bulk(path: Path) -> Iterator[StudyDocument | UnreadableDocument]:
+def iter_bulk_texts(files: list[InputPath]) -> Iterator[tuple[str, str] | UnreadableDocument]:
+    """(location, JSON text) of every document of a bulk download: study JSON files, or zip
+    archives of them (read member by member in name order, so that runs are reproducible; one
+    file is in memory at a time)."""
+    for file in files:
+        if file.path.name.lower().endswith(".zip") and zipfile.is_zipfile(file.path):
+            with zipfile.ZipFile(file.path) as archive:
+                for name in sorted(n for n in archive.namelist() if n.lower().endswith(BULK_SUFFIXES)):
+                    yield from _texts(f"{file.location}!{name}", archive.read(name))
+        else:
+            yield from _texts(file.location, file.read_bytes())
+
+
+def iter_bulk(files: list[InputPath]) -> Iterator[StudyDocument | UnreadableDocument]:
     """Study documents of a bulk download (see :func:`iter_bulk_texts`)."""
-    for item in iter_bulk_texts(path):
+    for item in iter_bulk_texts(files):
         if isinstance(item, UnreadableDocument):
             yield item
         else:
             yield from _parse_json(*item)
+
+
+def is_study_json(head: bytes) -> bool:
+    """Whether a JSON file starts like ClinicalTrials.gov study records: a study document
+    (``protocolSection``), an API page (``studies``) or JSON lines of them."""
+    text = head_text(head).lstrip()
+    return text[:1] in ("{", "[") and ('"protocolSection"' in text or '"nctId"' in text)
+
+
+def is_study_archive(path: Path) -> bool:
+    """Whether a zip archive holds study JSON files (the ClinicalTrials.gov bulk download)."""
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        members = [n for n in archive.namelist() if n.lower().endswith(BULK_SUFFIXES)]
+        return bool(members) and is_study_json(archive.read(members[0])[:65536])
 
 
 def page_checker(counter: list[int]) -> Callable[[Response, Any, Any], None]:
@@ -261,3 +285,46 @@ def page_checker(counter: list[int]) -> Callable[[Response, Any, Any], None]:
 
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def has_nested_child_tables(pipeline: Any) -> bool:
+    """Whether the warehouse still has the child tables as dlt nested tables (the layout before
+    the bulk fast path). They cannot become flat tables in place: the source's tables and state
+    are dropped and everything is extracted again, once."""
+    if not pipeline.default_schema_name:
+        return False
+    tables = pipeline.default_schema.tables
+    return any(name.startswith("studies__") and table.get("parent") for name, table in tables.items())
+
+
+def sweep_orphans(pipeline: Any) -> dict[str, int]:
+    """Delete child rows whose study row is gone: the rows of a study's previous version after
+    the merge replaced it, or of a snapshot the merge did not keep. Returns rows deleted per table.
+
+    Runs after every load (an interrupted run's leftovers are swept by the next run); on the
+    0.25% a weekly run changes it is an anti-join per child table. The filesystem destination
+    (Parquet for Spark) only appends: there the raw views drop orphans at read time instead
+    (macros/spark/register_parquet_sources.sql).
+    """
+    deleted: dict[str, int] = {}
+    schema = pipeline.default_schema
+    if "studies" not in schema.tables or pipeline.destination.destination_name == "filesystem":
+        return deleted
+    with pipeline.sql_client() as client:
+        studies = client.make_qualified_table_name("studies")
+        for name in CHILD_LISTS:
+            table_name = f"studies__{name}"
+            if table_name not in schema.tables or not client.has_dataset():
+                continue
+            table = client.make_qualified_table_name(table_name)
+            try:
+                rows = client.execute_sql(
+                    f"delete from {table} as c where not exists "
+                    f"(select 1 from {studies} as s where s._dlt_id = c._dlt_parent_id)"
+                )
+            except Exception as exc:  # a table in the schema but never loaded
+                if "does not exist" in str(exc) or "not found" in str(exc).lower():
+                    continue
+                raise
+            deleted[table_name] = int(rows[0][0]) if rows and rows[0] else 0
+    return deleted

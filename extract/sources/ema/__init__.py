@@ -13,17 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import dlt
 
 from extract.files import iter_input_files, new_files, record_hash, repeated_key, report, text_columns, validate
+from extract.inputs import InputPath, Reads
 from extract.quarantine import Rejection, add_quarantine_table
+from extract.runner import SourceSpec
+from extract.settings import DEMO_DATA_DIR
 
-from .helpers import extract_findings, iter_listing, read_pdf_pages
+from .helpers import extract_findings, is_ema_listing, is_ema_listing_workbook, is_pdf, iter_listing, read_pdf_pages
 from .models import LISTING_REQUIRED, Finding, ListingRow
-from .settings import LISTING_SUFFIXES, REPORT_SUFFIXES, SOURCE_NAME
+from .settings import DATASET_NAME, LISTING_SUFFIXES, REPORT_SUFFIXES, SOURCE_NAME
 
 DOCUMENT_COLUMNS: dict[str, dict[str, Any]] = {
     **text_columns(ListingRow),
@@ -39,19 +42,21 @@ REPORT_COLUMNS: dict[str, dict[str, Any]] = {
 
 
 @dlt.source(name=SOURCE_NAME)
-def ema_source(path: str = dlt.config.value) -> Any:
-    """The listing files and report PDFs under ``path``."""
-    return add_quarantine_table(documents(path)), add_quarantine_table(reports(path))
+def ema_source(files: list[InputPath]) -> Any:
+    """The listing files and report PDFs among ``files`` (see :mod:`extract.inputs`)."""
+    return add_quarantine_table(documents(files)), add_quarantine_table(reports(files))
 
 
 @dlt.resource(
     name="documents",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    table_name="documents", primary_key="document_id", columns=DOCUMENT_COLUMNS,
+    table_name="documents",
+    primary_key="document_id",
+    columns=DOCUMENT_COLUMNS,
 )
-def documents(path: str) -> Iterator[dict[str, Any]]:
+def documents(files: list[InputPath]) -> Iterator[dict[str, Any]]:
     """Listing rows; a listing missing a required column is quarantined whole."""
-    for file in new_files(iter_input_files(Path(path), LISTING_SUFFIXES)):
+    for file in new_files(iter_input_files(files, LISTING_SUFFIXES)):
         seen: dict[str, str] = {}
         for item in iter_listing(file):
             if isinstance(item, Rejection):
@@ -59,8 +64,12 @@ def documents(path: str) -> Iterator[dict[str, Any]]:
                 continue
             location, fields = item
             listing, rejections = validate(
-                ListingRow, fields, source=SOURCE_NAME, location=location,
-                record_id=fields.get("document_id"), required=LISTING_REQUIRED,
+                ListingRow,
+                fields,
+                source=SOURCE_NAME,
+                location=location,
+                record_id=fields.get("document_id"),
+                required=LISTING_REQUIRED,
             )
             for rejection in rejections:
                 yield report(rejection)
@@ -82,11 +91,13 @@ def documents(path: str) -> Iterator[dict[str, Any]]:
 @dlt.resource(
     name="reports",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    table_name="reports", primary_key="report_file", columns=REPORT_COLUMNS,
+    table_name="reports",
+    primary_key="report_file",
+    columns=REPORT_COLUMNS,
 )
-def reports(path: str) -> Iterator[dict[str, Any]]:
+def reports(files: list[InputPath]) -> Iterator[dict[str, Any]]:
     """Report PDFs with their findings; unreadable or text-less PDFs are quarantined."""
-    for file in new_files(iter_input_files(Path(path), REPORT_SUFFIXES), state_key="loaded_reports"):
+    for file in new_files(iter_input_files(files, REPORT_SUFFIXES), state_key="loaded_reports"):
         name = PurePosixPath(file.location).name
         try:
             pages = read_pdf_pages(file.data)
@@ -95,16 +106,25 @@ def reports(path: str) -> Iterator[dict[str, Any]]:
             continue
         text = "\n".join(pages)
         if not text.strip():
-            yield report(Rejection(
-                SOURCE_NAME, file.location,
-                "no extractable text (a scanned image?); OCR it before loading", name, "<file>",
-            ))
+            yield report(
+                Rejection(
+                    SOURCE_NAME,
+                    file.location,
+                    "no extractable text (a scanned image?); OCR it before loading",
+                    name,
+                    "<file>",
+                )
+            )
             continue
         findings = []
         for raw in extract_findings(pages):
             finding, rejections = validate(
-                Finding, raw, source=SOURCE_NAME, location=f"{file.location} page {raw['page_number']}",
-                record_id=name, required=("finding_type", "finding_value"),
+                Finding,
+                raw,
+                source=SOURCE_NAME,
+                location=f"{file.location} page {raw['page_number']}",
+                record_id=name,
+                required=("finding_type", "finding_value"),
             )
             for rejection in rejections:
                 yield report(rejection)
@@ -119,3 +139,25 @@ def reports(path: str) -> Iterator[dict[str, Any]]:
             "extracted_at": datetime.now(UTC).replace(tzinfo=None),
             "findings": findings,
         }
+
+
+def _is_ema_file(head: bytes) -> bool:
+    return is_pdf(head) or is_ema_listing(head)
+
+
+SPEC = SourceSpec(
+    name=SOURCE_NAME,
+    dataset=DATASET_NAME,
+    description="EMA Clinical Data Publication listings and redacted report PDFs",
+    reads=Reads(
+        "EMA clinical-data listings (CSV or Excel with Document ID, Product name, Procedure number, ...) "
+        "or clinical report PDFs",
+        LISTING_SUFFIXES + REPORT_SUFFIXES,
+        _is_ema_file,
+        recognise_path=is_ema_listing_workbook,
+        path_suffixes=(".xlsx",),
+    ),
+    sample_input=DEMO_DATA_DIR / "ema",
+    make=ema_source,
+    order=50,
+)

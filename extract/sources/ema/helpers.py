@@ -15,9 +15,11 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from extract.files import InputFile, clean, decode_text, missing_columns
+from extract.inputs import csv_header, has_columns, xlsx_headers
 from extract.quarantine import Rejection
 
 from .settings import LABELLED_CONFIDENCE, PATTERN_ONLY_CONFIDENCE, REQUIRED_COLUMNS, SOURCE_NAME
@@ -79,10 +81,12 @@ def iter_listing(file: InputFile) -> Iterator[tuple[str, dict[str, Any]] | Rejec
         fields = {field_name(k): clean(v) for k, v in row.items() if k}
         for header, formula in (formulas[number - 2] if formulas else {}).items():
             yield Rejection(
-                SOURCE_NAME, location,
+                SOURCE_NAME,
+                location,
                 f"formula cell {formula} has no computed value (the workbook was never calculated); "
                 "open and save it in Excel, or export the listing as CSV",
-                record_id=fields.get("document_id"), field=field_name(header),
+                record_id=fields.get("document_id"),
+                field=field_name(header),
             )
         yield location, fields
 
@@ -103,11 +107,13 @@ def _xlsx_rows(data: bytes) -> tuple[list[dict[str, Any]], list[dict[str, str]]]
         if all(c.value is None for c in computed) and all(c.value is None for c in written):
             continue
         rows.append({h: c.value for h, c in zip(header, computed, strict=False)})
-        formulas.append({
-            h: f"{c.coordinate}: {c.value}"
-            for h, c, v in zip(header, written, computed, strict=False)
-            if c.data_type == "f" and v.value is None
-        })
+        formulas.append(
+            {
+                h: f"{c.coordinate}: {c.value}"
+                for h, c, v in zip(header, written, computed, strict=False)
+                if c.data_type == "f" and v.value is None
+            }
+        )
     return rows, formulas
 
 
@@ -137,21 +143,31 @@ def extract_findings(pages: list[str]) -> list[dict[str, Any]]:
                 continue
             for found_kind, found_value in _typed(kind, value):
                 labelled_spans.add((page_number, found_value))
-                findings.append({
-                    "finding_type": found_kind, "finding_value": found_value, "page_number": page_number,
-                    "label": match["label"].strip(), "confidence": LABELLED_CONFIDENCE,
-                    "context": line[:200],
-                })
+                findings.append(
+                    {
+                        "finding_type": found_kind,
+                        "finding_value": found_value,
+                        "page_number": page_number,
+                        "label": match["label"].strip(),
+                        "confidence": LABELLED_CONFIDENCE,
+                        "context": line[:200],
+                    }
+                )
         for kind, pattern in PATTERNS.items():
             for match in pattern.finditer(text):
                 if (page_number, match.group(0)) in labelled_spans:
                     continue
                 start = max(match.start() - 80, 0)
-                findings.append({
-                    "finding_type": kind, "finding_value": match.group(0), "page_number": page_number,
-                    "label": None, "confidence": PATTERN_ONLY_CONFIDENCE,
-                    "context": " ".join(text[start : match.end() + 40].split()),
-                })
+                findings.append(
+                    {
+                        "finding_type": kind,
+                        "finding_value": match.group(0),
+                        "page_number": page_number,
+                        "label": None,
+                        "confidence": PATTERN_ONLY_CONFIDENCE,
+                        "context": " ".join(text[start : match.end() + 40].split()),
+                    }
+                )
     return findings
 
 
@@ -174,3 +190,34 @@ def _typed(kind: str, value: str) -> Iterator[tuple[str, str]]:
                 yield pattern_kind, match.group(0)
         return
     yield kind, value
+
+
+# Columns of the EMA listing, of which a header must name three to be recognised as one.
+LISTING_SIGNATURE = (
+    "document_id",
+    "product_name",
+    "active_substance",
+    "procedure_number",
+    "marketing_authorisation_holder",
+    "document_type",
+    "document_title",
+    "study_identifier",
+    "eudract_number",
+    "publication_date",
+)
+
+
+def is_ema_listing(head: bytes) -> bool:
+    """Whether a CSV starts with a header naming three of the EMA listing's columns."""
+    return has_columns(csv_header(head), LISTING_SIGNATURE, at_least=3)
+
+
+def is_ema_listing_workbook(path: Path) -> bool:
+    """Whether an Excel workbook has a sheet whose first row names three of the listing's columns
+    (or is a blank workbook, which the source quarantines as such)."""
+    headers = xlsx_headers(path)
+    return not any(headers) or any(has_columns(header, LISTING_SIGNATURE, at_least=3) for header in headers)
+
+
+def is_pdf(head: bytes) -> bool:
+    return head.lstrip()[:5] == b"%PDF-"

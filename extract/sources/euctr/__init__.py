@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import dlt
 
 from extract.files import iter_input_files, new_files, record_hash, report, text_columns, validate
+from extract.inputs import InputPath, Reads
 from extract.quarantine import Rejection, add_quarantine_table
+from extract.runner import SourceSpec
+from extract.settings import DEMO_DATA_DIR
 
-from .helpers import ProtocolBlock, iter_protocols
+from .helpers import ProtocolBlock, is_euctr_download, iter_protocols
 from .models import REQUIRED, EuctrProtocol
-from .settings import FILE_SUFFIXES, SOURCE_NAME
+from .settings import DATASET_NAME, FILE_SUFFIXES, SOURCE_NAME
 
 PROTOCOL_COLUMNS: dict[str, dict[str, Any]] = {
     **text_columns(EuctrProtocol),
@@ -31,19 +33,21 @@ PROTOCOL_COLUMNS: dict[str, dict[str, Any]] = {
 
 
 @dlt.source(name=SOURCE_NAME)
-def euctr_source(path: str = dlt.config.value) -> Any:
-    """EUCTR protocols read from ``path`` (a download file or a folder of them)."""
-    return add_quarantine_table(protocols(path))
+def euctr_source(files: list[InputPath]) -> Any:
+    """EUCTR protocols read from download ``files`` (see :mod:`extract.inputs`)."""
+    return add_quarantine_table(protocols(files))
 
 
 @dlt.resource(
     name="protocols",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    table_name="protocols", primary_key="protocol_id", columns=PROTOCOL_COLUMNS,
+    table_name="protocols",
+    primary_key="protocol_id",
+    columns=PROTOCOL_COLUMNS,
 )
-def protocols(path: str) -> Iterator[dict[str, Any]]:
+def protocols(files: list[InputPath]) -> Iterator[dict[str, Any]]:
     """Validated protocols; unreadable files and bad fields go to ``quarantine``."""
-    for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+    for file in new_files(iter_input_files(files)):
         for item in iter_protocols(file):
             if isinstance(item, Rejection):
                 yield report(item)
@@ -59,8 +63,12 @@ def to_row(block: ProtocolBlock) -> tuple[dict[str, Any] | None, list[Rejection]
     fields = block.fields
     record_id = "-".join(p for p in (fields.get("eudract_number"), fields.get("member_state_code")) if p)
     protocol, rejections = validate(
-        EuctrProtocol, fields, source=SOURCE_NAME, location=block.location,
-        record_id=record_id or f"protocol {block.number}", required=REQUIRED,
+        EuctrProtocol,
+        fields,
+        source=SOURCE_NAME,
+        location=block.location,
+        record_id=record_id or f"protocol {block.number}",
+        required=REQUIRED,
     )
     if protocol is None:
         return None, rejections
@@ -85,3 +93,16 @@ def to_row(block: ProtocolBlock) -> tuple[dict[str, Any] | None, list[Rejection]
             for rank, name in enumerate(sponsors, start=1)
         ],
     }, rejections
+
+
+SPEC = SourceSpec(
+    name=SOURCE_NAME,
+    dataset=DATASET_NAME,
+    description="EU Clinical Trials Register text downloads",
+    reads=Reads(
+        "EU Clinical Trials Register text downloads (lines 'EudraCT Number: ...')", FILE_SUFFIXES, is_euctr_download
+    ),
+    sample_input=DEMO_DATA_DIR / "euctr",
+    make=euctr_source,
+    order=30,
+)

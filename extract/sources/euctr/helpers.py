@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from extract.files import InputFile, decode_text
+from extract.inputs import head_text
 from extract.quarantine import Rejection
 
 from .settings import SOURCE_NAME
@@ -80,7 +81,9 @@ def iter_protocols(file: InputFile) -> Iterator[ProtocolBlock | Rejection]:
     blocks = _split(text.splitlines())
     if not blocks:
         yield Rejection(
-            SOURCE_NAME, file.location, "no protocol found: no 'EudraCT Number:' summary line",
+            SOURCE_NAME,
+            file.location,
+            "no protocol found: no 'EudraCT Number:' summary line",
             field="<file>",
         )
         return
@@ -149,3 +152,8 @@ def _is_heading(line: str) -> bool:
 def _country_code(member_state: str | None) -> str | None:
     # Only used when the Link line is missing; the member-state name is resolved in staging.
     return None
+
+
+def is_euctr_download(head: bytes) -> bool:
+    """Whether a text file starts like an EUCTR download: it names a EudraCT number near the top."""
+    return "EudraCT Number:" in head_text(head)

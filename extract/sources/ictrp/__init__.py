@@ -1,6 +1,6 @@
 """WHO ICTRP (International Clinical Trials Registry Platform) exports as a dlt source.
 
-One resource, ``trials``, reads a folder of ICTRP exports: the XML download
+One resource, ``trials``, reads ICTRP exports: the XML download
 (``<Trials_downloaded_from_ICTRP><Trial>...``) and the CSV export of the same fields. ICTRP
 republishes records of every primary registry, each with its secondary IDs, which is what links
 one trial's records across registries. Records merge on ``trial_id``; files already loaded are
@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import dlt
 
 from extract.files import iter_input_files, new_files, record_hash, repeated_key, report, text_columns, validate
+from extract.inputs import InputPath, Reads
 from extract.quarantine import Rejection, add_quarantine_table
+from extract.runner import SourceSpec
+from extract.settings import DEMO_DATA_DIR
 
-from .helpers import RawRecord, exported_at, iter_records, shape
+from .helpers import RawRecord, exported_at, is_ictrp_export, iter_records, shape
 from .models import REQUIRED, IctrpTrial
-from .settings import FILE_SUFFIXES, SOURCE_NAME
+from .settings import DATASET_NAME, FILE_SUFFIXES, SOURCE_NAME
 
 TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
     **text_columns(IctrpTrial),
@@ -34,19 +36,21 @@ TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
 
 
 @dlt.source(name=SOURCE_NAME)
-def ictrp_source(path: str = dlt.config.value) -> Any:
-    """WHO ICTRP trials read from ``path`` (an export file or a folder of them)."""
-    return add_quarantine_table(trials(path))
+def ictrp_source(files: list[InputPath]) -> Any:
+    """WHO ICTRP trials read from export ``files`` (see :mod:`extract.inputs`)."""
+    return add_quarantine_table(trials(files))
 
 
 @dlt.resource(
     name="trials",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    table_name="trials", primary_key="trial_id", columns=TRIAL_COLUMNS,
+    table_name="trials",
+    primary_key="trial_id",
+    columns=TRIAL_COLUMNS,
 )
-def trials(path: str) -> Iterator[dict[str, Any]]:
+def trials(files: list[InputPath]) -> Iterator[dict[str, Any]]:
     """Validated ICTRP records; unreadable files and bad records go to ``quarantine``."""
-    for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+    for file in new_files(iter_input_files(files)):
         seen: dict[str, str] = {}
         for item in iter_records(file):
             if isinstance(item, Rejection):
@@ -55,9 +59,7 @@ def trials(path: str) -> Iterator[dict[str, Any]]:
             row = to_row(item, file.location)
             for rejection in row.pop("_rejections"):
                 yield report(rejection)
-            repeated = repeated_key(
-                seen, row.get("trial_id"), item.location, source=SOURCE_NAME, field="trial_id"
-            )
+            repeated = repeated_key(seen, row.get("trial_id"), item.location, source=SOURCE_NAME, field="trial_id")
             if repeated:
                 yield report(repeated)
             elif row.get("trial_id"):
@@ -68,7 +70,11 @@ def to_row(record: RawRecord, location: str) -> dict[str, Any]:
     data = shape(record.fields)
     record_id = data.get("trial_id") or f"record {record.number}"
     trial, rejections = validate(
-        IctrpTrial, data, source=SOURCE_NAME, location=record.location, record_id=record_id,
+        IctrpTrial,
+        data,
+        source=SOURCE_NAME,
+        location=record.location,
+        record_id=record_id,
         required=REQUIRED,
     )
     if trial is None:
@@ -82,13 +88,24 @@ def to_row(record: RawRecord, location: str) -> dict[str, Any]:
         "exported_at": exported_at(values.get("export_date")),
         "source_location": location,
         "extracted_at": datetime.now(UTC).replace(tzinfo=None),
-        "secondary_ids": [
-            {"trial_id": trial_id, "secondary_id": value} for value in lists["secondary_ids"]
-        ],
+        "secondary_ids": [{"trial_id": trial_id, "secondary_id": value} for value in lists["secondary_ids"]],
         "countries": [{"trial_id": trial_id, "country_name": value} for value in lists["countries"]],
         "conditions": [{"trial_id": trial_id, "condition_name": value} for value in lists["conditions"]],
-        "interventions": [
-            {"trial_id": trial_id, "intervention_name": value} for value in lists["interventions"]
-        ],
+        "interventions": [{"trial_id": trial_id, "intervention_name": value} for value in lists["interventions"]],
         "_rejections": rejections,
     }
+
+
+SPEC = SourceSpec(
+    name=SOURCE_NAME,
+    dataset=DATASET_NAME,
+    description="WHO ICTRP exports (XML and CSV)",
+    reads=Reads(
+        "WHO ICTRP exports (XML with <Trial> records, or CSV with a TrialID column)",
+        FILE_SUFFIXES,
+        is_ictrp_export,
+    ),
+    sample_input=DEMO_DATA_DIR / "ictrp",
+    make=ictrp_source,
+    order=20,
+)

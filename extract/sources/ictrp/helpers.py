@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from extract.files import InputFile, clean, decode_text, missing_columns, split_list
+from extract.inputs import csv_header, has_columns, head_text
 from extract.quarantine import Rejection
 
 from .settings import REQUIRED_COLUMNS, SOURCE_NAME
@@ -91,9 +92,7 @@ def _iter_xml(file: InputFile) -> Iterator[RawRecord | Rejection]:
     number = 0
     # huge_tree: a runaway text node is read and refused by the model, naming its field,
     # instead of ending the file there.
-    parser = etree.iterparse(
-        io.BytesIO(file.data), events=("end",), tag="Trial", recover=False, huge_tree=True
-    )
+    parser = etree.iterparse(io.BytesIO(file.data), events=("end",), tag="Trial", recover=False, huge_tree=True)
     try:
         for _, element in parser:
             number += 1
@@ -105,8 +104,7 @@ def _iter_xml(file: InputFile) -> Iterator[RawRecord | Rejection]:
         yield Rejection(
             SOURCE_NAME,
             file.location,
-            f"unreadable XML after record {number} (line {line}): {exc.msg}; "
-            f"{number} record(s) before it were read",
+            f"unreadable XML after record {number} (line {line}): {exc.msg}; {number} record(s) before it were read",
             record_id=f"record {number + 1}",
             field="<file>",
         )
@@ -130,6 +128,31 @@ def _iter_csv(file: InputFile) -> Iterator[RawRecord | Rejection]:
             fields = {k: v for k, v in row.items() if k is not None}
             yield RawRecord(fields, f"{file.location}#{number}", number)
     except csv.Error as exc:
-        yield Rejection(
-            SOURCE_NAME, file.location, f"unreadable CSV at line {reader.line_num}: {exc}", field="<file>"
-        )
+        yield Rejection(SOURCE_NAME, file.location, f"unreadable CSV at line {reader.line_num}: {exc}", field="<file>")
+
+
+# Columns of the ICTRP CSV export: a header naming TrialID or three of these is an ICTRP export.
+CSV_SIGNATURE = (
+    "trialid",
+    "public_title",
+    "scientific_title",
+    "primary_sponsor",
+    "date_registration",
+    "source_register",
+    "recruitment_status",
+    "web_address",
+    "inclusion_agemin",
+    "countries",
+)
+
+
+def is_ictrp_export(head: bytes) -> bool:
+    """Whether a file starts like an ICTRP export: XML whose records are ``<Trial>`` elements
+    with a ``<TrialID>`` (or the ``<Trials_downloaded_from_ICTRP>`` root), or a CSV whose header
+    names TrialID or three of the export's other columns (a renamed ID column is the source's
+    to report)."""
+    text = head_text(head)
+    if text.lstrip().startswith("<"):
+        return "<Trials_downloaded_from_ICTRP" in text or ("<Trial>" in text and "<TrialID>" in text)
+    header = csv_header(head)
+    return "trialid" in header or has_columns(header, CSV_SIGNATURE, at_least=3)

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import dlt
 
 from extract.files import iter_input_files, new_files, record_hash, repeated_key, report, text_columns, validate
+from extract.inputs import InputPath, Reads
 from extract.quarantine import Rejection, add_quarantine_table
+from extract.runner import SourceSpec
+from extract.settings import DEMO_DATA_DIR
 
-from .helpers import TrialRecord, iter_trials
+from .helpers import TrialRecord, is_isrctn_xml, iter_trials
 from .models import REQUIRED, IsrctnTrial
-from .settings import FILE_SUFFIXES, SOURCE_NAME
+from .settings import DATASET_NAME, FILE_SUFFIXES, SOURCE_NAME
 
 TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
     **text_columns(IsrctnTrial),
@@ -31,13 +33,15 @@ TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
 
 
 @dlt.source(name=SOURCE_NAME)
-def isrctn_source(path: str = dlt.config.value) -> Any:
-    """ISRCTN trials read from ``path`` (an API XML file or a folder of them)."""
+def isrctn_source(files: list[InputPath]) -> Any:
+    """ISRCTN trials read from API XML ``files`` (see :mod:`extract.inputs`)."""
     return add_quarantine_table(
         trials(
-            path,
+            files,
             last_updated=dlt.sources.incremental(
-                "last_updated", initial_value="2000-01-01", primary_key="isrctn",
+                "last_updated",
+                initial_value="2000-01-01",
+                primary_key="isrctn",
                 on_cursor_value_missing="include",
             ),
         )
@@ -47,16 +51,18 @@ def isrctn_source(path: str = dlt.config.value) -> Any:
 @dlt.resource(
     name="trials",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-    table_name="trials", primary_key="isrctn", columns=TRIAL_COLUMNS,
+    table_name="trials",
+    primary_key="isrctn",
+    columns=TRIAL_COLUMNS,
 )
 def trials(
-    path: str,
+    files: list[InputPath],
     last_updated: dlt.sources.incremental[str] = dlt.sources.incremental(
         "last_updated", initial_value="2000-01-01", on_cursor_value_missing="include"
     ),
 ) -> Iterator[dict[str, Any]]:
     """Validated ISRCTN trials; unreadable files and bad records go to ``quarantine``."""
-    for file in new_files(iter_input_files(Path(path), FILE_SUFFIXES)):
+    for file in new_files(iter_input_files(files)):
         seen: dict[str, str] = {}
         for item in iter_trials(file):
             if isinstance(item, Rejection):
@@ -76,8 +82,12 @@ def trials(
 
 def to_row(record: TrialRecord, location: str) -> tuple[dict[str, Any] | None, list[Rejection]]:
     trial, rejections = validate(
-        IsrctnTrial, record.fields, source=SOURCE_NAME, location=record.location,
-        record_id=record.fields.get("isrctn") or f"record {record.number}", required=REQUIRED,
+        IsrctnTrial,
+        record.fields,
+        source=SOURCE_NAME,
+        location=record.location,
+        record_id=record.fields.get("isrctn") or f"record {record.number}",
+        required=REQUIRED,
     )
     if trial is None:
         return None, rejections
@@ -94,3 +104,14 @@ def to_row(record: TrialRecord, location: str) -> tuple[dict[str, Any] | None, l
         "conditions": [{"isrctn": isrctn, "condition_name": v} for v in lists["conditions"]],
         "interventions": [{"isrctn": isrctn, "intervention_name": v} for v in lists["interventions"]],
     }, rejections
+
+
+SPEC = SourceSpec(
+    name=SOURCE_NAME,
+    dataset=DATASET_NAME,
+    description="ISRCTN API XML files",
+    reads=Reads("ISRCTN API XML (<allTrials> or <fullTrial> with an <isrctn> number)", FILE_SUFFIXES, is_isrctn_xml),
+    sample_input=DEMO_DATA_DIR / "isrctn",
+    make=isrctn_source,
+    order=40,
+)

@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from extract.files import InputFile
+from extract.inputs import head_text
 from extract.quarantine import Rejection
 
 from .settings import NAMESPACE, SOURCE_NAME
@@ -48,8 +49,9 @@ def _texts(element: etree._Element, path: str) -> list[str]:
     return values
 
 
-def recruitment_status(override: str | None, start: str | None, end: str | None,
-                       overall_end: str | None, as_of: str) -> str | None:
+def recruitment_status(
+    override: str | None, start: str | None, end: str | None, overall_end: str | None, as_of: str
+) -> str | None:
     """ISRCTN shows no stored status: the website derives one from the recruitment dates.
     The same rule here, evaluated on the record's ``lastUpdated`` day so that it is
     reproducible: an explicit override wins, then the dates decide."""
@@ -101,8 +103,11 @@ def record_fields(full: etree._Element) -> dict[str, Any]:
     }
     if fields["last_updated"]:
         fields["recruitment_status"] = recruitment_status(
-            fields["recruitment_status_override"], fields["recruitment_start"],
-            fields["recruitment_end"], fields["overall_end_date"], fields["last_updated"],
+            fields["recruitment_status_override"],
+            fields["recruitment_start"],
+            fields["recruitment_end"],
+            fields["overall_end_date"],
+            fields["last_updated"],
         )
     return fields
 
@@ -125,12 +130,17 @@ def iter_trials(file: InputFile) -> Iterator[TrialRecord | Rejection]:
         yield Rejection(
             SOURCE_NAME,
             file.location,
-            f"unreadable XML after record {number} (line {line}): {exc.msg}; "
-            f"{number} record(s) before it were read",
+            f"unreadable XML after record {number} (line {line}): {exc.msg}; {number} record(s) before it were read",
             record_id=f"record {number + 1}",
             field="<file>",
         )
         return
     if number == 0:
-        yield Rejection(SOURCE_NAME, file.location, "no <fullTrial> element in the ISRCTN namespace",
-                        field="<file>")
+        yield Rejection(SOURCE_NAME, file.location, "no <fullTrial> element in the ISRCTN namespace", field="<file>")
+
+
+def is_isrctn_xml(head: bytes) -> bool:
+    """Whether an XML file starts like an ISRCTN API response: an ``<allTrials>`` or
+    ``<fullTrial>`` element (in the ISRCTN namespace or none) holding ``<isrctn>`` numbers."""
+    text = head_text(head)
+    return text.lstrip().startswith("<") and ("<allTrials" in text or "<fullTrial" in text) and "<isrctn>" in text

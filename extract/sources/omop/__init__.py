@@ -17,6 +17,7 @@ state with the load package, so marks only advance when the rows they cover are 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -26,11 +27,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine, and_, select
 
+from extract.inputs import InputPath, Reads
 from extract.quarantine import Rejection, add_quarantine_table, quarantine_item
+from extract.runner import SourceSpec
 
 from . import cdm
-from .cohorts import Cohort, chunks
-from .settings import DEFAULT_BATCH_SIZE, DEFAULT_IN_LIST_SIZE, SOURCE_NAME
+from . import settings as omop_settings
+from .cohorts import (
+    Cohort,
+    chunks,
+    is_cohort_list,
+    load_registry,
+    sync_sandbox,
+    unknown_person_rejections,
+    unknown_persons,
+)
+from .settings import DATASET_NAME, DEFAULT_BATCH_SIZE, DEFAULT_IN_LIST_SIZE, SOURCE_NAME
+from .source_db import build, exists, make_engine
 
 WATERMARK_TABLE = "cohort_watermark"
 WATERMARK_KEY = ["cohort_id", "table_name"]
@@ -86,9 +99,7 @@ def cohort_statement(
         statement = statement.select_from(
             table.join(
                 member,
-                and_(
-                    member.c.person_id == table.c.person_id, member.c.cohort_id == cohort.cohort_id
-                ),
+                and_(member.c.person_id == table.c.person_id, member.c.cohort_id == cohort.cohort_id),
             )
         )
     else:
@@ -122,10 +133,7 @@ def _fetch(
             for partition in result.partitions():
                 columns = list(zip(*partition, strict=True))
                 yield pa.Table.from_arrays(
-                    [
-                        pa.array(values, type=field.type)
-                        for values, field in zip(columns, schema, strict=True)
-                    ],
+                    [pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)],
                     schema=schema,
                 )
 
@@ -146,9 +154,7 @@ def table_resource(
             stored = marks.get(cohort.cohort_id)
             mark = datetime.fromisoformat(stored) if stored else None
             newest, count = mark, 0
-            for batch in _fetch(
-                engine, table_name, cohort, mark, person_filter, batch_size, in_list_size
-            ):
+            for batch in _fetch(engine, table_name, cohort, mark, person_filter, batch_size, in_list_size):
                 latest = pc.max(batch[cdm.LOAD_DT]).as_py()
                 newest = latest if newest is None or latest > newest else newest
                 count += batch.num_rows
@@ -209,13 +215,13 @@ def omop_source(
     @dlt.resource(
         name="cohorts",
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-        table_name="cohorts", primary_key="cohort_id", columns=COHORT_COLUMNS,
+        table_name="cohorts",
+        primary_key="cohort_id",
+        columns=COHORT_COLUMNS,
     )
     def cohort_rows() -> Iterator[dict[str, Any]]:
         """The registry, one row per approved cohort; registry problems to ``quarantine``."""
-        fingerprints: dict[str, str] = dlt.current.resource_state().setdefault(
-            "person_list_sha256", {}
-        )
+        fingerprints: dict[str, str] = dlt.current.resource_state().setdefault("person_list_sha256", {})
         for cohort in cohorts:
             known = fingerprints.get(cohort.cohort_id)
             if known and known != cohort.fingerprint:
@@ -255,3 +261,53 @@ def omop_source(
     yield membership
     for table_name in tables:
         yield table_resource(engine, table_name, cohorts, person_filter, batch_size, in_list_size)
+
+
+def extraction(
+    files: list[InputPath],
+    *,
+    source_url: str | None = None,
+    person_filter: str | None = None,
+    engine: Engine | None = None,
+    in_list_size: int = DEFAULT_IN_LIST_SIZE,
+) -> Any:
+    """The approved cohorts among ``files``: validate the registry, push the cohort lists to the
+    sandbox (``sandbox`` mode) and read every cohort's rows from its own high-water marks.
+
+    The collaborator's database is configuration (``CTW_OMOP_SOURCE_URL``, or ``source_url`` /
+    ``engine``); without it the local stand-in is built from the bundled samples if missing.
+    """
+    local = engine is None and source_url is None and "CTW_OMOP_SOURCE_URL" not in os.environ
+    engine = engine or make_engine(source_url)
+    if local and not exists(engine):
+        build(engine)
+    mode = person_filter or omop_settings.person_filter()
+    registry = load_registry(files)
+    rejections = list(registry.rejections)
+    unknown: dict[str, list[int]] = {}
+    with engine.begin() as connection:
+        if mode == "sandbox":
+            sync_sandbox(connection, registry.cohorts)
+        for cohort in registry.cohorts:
+            unknown[cohort.cohort_id] = unknown_persons(connection, cohort, mode, in_list_size)
+            rejections.extend(unknown_person_rejections(cohort, unknown[cohort.cohort_id]))
+    return omop_source(
+        engine,
+        registry.cohorts,
+        person_filter=mode,
+        rejections=rejections,
+        unknown_persons=unknown,
+        in_list_size=in_list_size,
+    )
+
+
+SPEC = SourceSpec(
+    name=SOURCE_NAME,
+    dataset=DATASET_NAME,
+    description="OMOP CDM rows of approved cohorts (--input: the folder of approved cohort lists)",
+    reads=Reads("approved cohort lists (JSON objects with cohort_id and person_ids)", (".json",), is_cohort_list),
+    sample_input=omop_settings.cohorts_dir,
+    make=extraction,
+    options=frozenset({"source_url", "person_filter", "engine", "in_list_size"}),
+    order=50,
+)

@@ -17,12 +17,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from sqlalchemy import Connection, delete, insert, select
 
+from extract.inputs import InputPath, head_text
 from extract.quarantine import Rejection
 
 from . import cdm
@@ -105,21 +105,24 @@ def parse_cohort(document: Any, location: str) -> tuple[Cohort | None, list[Reje
     return cohort, rejections
 
 
-def load_registry(folder: Path) -> Registry:
-    """Every ``*.json`` cohort in ``folder``, in file-name order, with what was wrong."""
-    if not folder.is_dir():
-        raise FileNotFoundError(f"cohort registry folder not found: {folder}")
+def is_cohort_list(head: bytes) -> bool:
+    """Whether a JSON file starts like an approved cohort list (an object with a ``cohort_id``)."""
+    text = head_text(head).lstrip()
+    return text.startswith("{") and '"cohort_id"' in text
+
+
+def load_registry(files: list[InputPath]) -> Registry:
+    """Every approved cohort list among ``files``, in the order given, with what was wrong."""
     registry = Registry()
     seen: dict[str, str] = {}
-    for path in sorted(folder.glob("*.json")):
+    for file in files:
+        location = file.location
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(file.read_bytes().decode("utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            registry.rejections.append(
-                Rejection(SOURCE_NAME, path.name, f"not valid JSON: {error}", field="<file>")
-            )
+            registry.rejections.append(Rejection(SOURCE_NAME, location, f"not valid JSON: {error}", field="<file>"))
             continue
-        cohort, rejections = parse_cohort(document, path.name)
+        cohort, rejections = parse_cohort(document, location)
         registry.rejections.extend(rejections)
         if cohort is None:
             continue
@@ -127,14 +130,14 @@ def load_registry(folder: Path) -> Registry:
             registry.rejections.append(
                 Rejection(
                     SOURCE_NAME,
-                    path.name,
+                    location,
                     f"cohort ID already defined in {seen[cohort.cohort_id]} (file ignored)",
                     cohort.cohort_id,
                     "cohort_id",
                 )
             )
             continue
-        seen[cohort.cohort_id] = path.name
+        seen[cohort.cohort_id] = location
         registry.cohorts.append(cohort)
     return registry
 
@@ -144,9 +147,7 @@ def sync_sandbox(connection: Connection, cohorts: Iterable[Cohort]) -> None:
     replacing each cohort's rows, so extraction can join to them."""
     cdm.cohort_member.create(connection, checkfirst=True)
     for cohort in cohorts:
-        connection.execute(
-            delete(cdm.cohort_member).where(cdm.cohort_member.c.cohort_id == cohort.cohort_id)
-        )
+        connection.execute(delete(cdm.cohort_member).where(cdm.cohort_member.c.cohort_id == cohort.cohort_id))
         connection.execute(
             insert(cdm.cohort_member),
             [{"cohort_id": cohort.cohort_id, "person_id": person} for person in cohort.person_ids],
@@ -158,9 +159,7 @@ def chunks(values: tuple[int, ...], size: int) -> Iterable[tuple[int, ...]]:
         yield values[start : start + size]
 
 
-def unknown_persons(
-    connection: Connection, cohort: Cohort, person_filter: str, in_list_size: int
-) -> list[int]:
+def unknown_persons(connection: Connection, cohort: Cohort, person_filter: str, in_list_size: int) -> list[int]:
     """Person IDs of the cohort that the source's ``person`` table does not hold. Only the
     cohort's own IDs are looked up."""
     person = cdm.cdm_tables["person"]
@@ -175,11 +174,7 @@ def unknown_persons(
     else:
         found: set[int] = set()
         for chunk in chunks(cohort.person_ids, in_list_size):
-            found.update(
-                connection.execute(
-                    select(person.c.person_id).where(person.c.person_id.in_(chunk))
-                ).scalars()
-            )
+            found.update(connection.execute(select(person.c.person_id).where(person.c.person_id.in_(chunk))).scalars())
         missing = set(cohort.person_ids) - found
     return sorted(missing)
 

@@ -1,8 +1,9 @@
 """Patient-level trial files as a dlt source.
 
 Sites deliver patients, the sponsor's studies, participations and medications as CSV (``;`` or
-``,``), JSON lines and Excel workbooks into one folder. Each raw table is one resource that reads
-the files (or workbook sheets) holding it, maps the headers to canonical names, keeps every value
+``,``), JSON lines and Excel workbooks. Each raw table is one resource that reads
+the files (or workbook sheets) holding it (recognised by their header, see ``helpers``), maps the
+headers to canonical names, keeps every value
 as text and rejects only rows that cannot be identified, into the ``quarantine`` table with file,
 line, field and reason.
 
@@ -16,16 +17,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import dlt
 
+from extract.inputs import InputPath, Reads
 from extract.quarantine import Rejection, add_quarantine_table, quarantine_item
+from extract.runner import SourceSpec
+from extract.settings import DEMO_DATA_DIR
 
-from .helpers import InputFile, Row, Unreadable, iter_rows, list_files
+from .helpers import InputFile, Row, Unreadable, is_patient_file, iter_rows, list_files
 from .models import HEADER_ALIASES, RawRow, canonical_header
-from .settings import SOURCE_NAME
+from .settings import DATASET_NAME, FILE_SUFFIXES, SOURCE_NAME
 
 TABLES = tuple(HEADER_ALIASES)
 LINEAGE_COLUMNS: dict[str, dict[str, Any]] = {
@@ -48,39 +51,44 @@ def record_id(file_name: str, sheet: str | None, line: int) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def shape_rows(
-    table: str, file: InputFile, items: Iterator[Row | Unreadable], extracted_at: datetime
-) -> Iterator[Any]:
+def shape_rows(table: str, file: InputFile, items: Iterator[Row | Unreadable], extracted_at: datetime) -> Iterator[Any]:
     """Rows of ``table`` from one file, validated; rejected ones as quarantine rows."""
     for item in items:
         if isinstance(item, Unreadable):
             if item.table in (None, table):
-                yield quarantine_item(Rejection(
-                    SOURCE_NAME, item.location, item.reason, field=item.field, raw_record=item.raw
-                ).to_row())
+                yield quarantine_item(
+                    Rejection(SOURCE_NAME, item.location, item.reason, field=item.field, raw_record=item.raw).to_row()
+                )
             continue
         if item.table != table:
             continue
         values = {canonical_header(table, header): value for header, value in item.cells.items()}
         row = RawRow(table=table, values=values)
         for name, reason in row.refused_values():
-            yield quarantine_item(Rejection(
-                SOURCE_NAME, item.location, reason,
-                record_id=row.values.get("patient_ref") or row.values.get("study_code"),
-                field=name, raw_record=item.cells,
-            ).to_row())
+            yield quarantine_item(
+                Rejection(
+                    SOURCE_NAME,
+                    item.location,
+                    reason,
+                    record_id=row.values.get("patient_ref") or row.values.get("study_code"),
+                    field=name,
+                    raw_record=item.cells,
+                ).to_row()
+            )
             row.values[name] = None
         missing = row.missing_required()
         if missing:
             for name in missing:
-                yield quarantine_item(Rejection(
-                    SOURCE_NAME,
-                    item.location,
-                    f"required field {name} is empty",
-                    record_id=row.values.get("patient_ref") or row.values.get("study_code"),
-                    field=name,
-                    raw_record=item.cells,
-                ).to_row())
+                yield quarantine_item(
+                    Rejection(
+                        SOURCE_NAME,
+                        item.location,
+                        f"required field {name} is empty",
+                        record_id=row.values.get("patient_ref") or row.values.get("study_code"),
+                        field=name,
+                        raw_record=item.cells,
+                    ).to_row()
+                )
             continue
         yield {
             **{name: None for name in HEADER_ALIASES[table]},
@@ -94,30 +102,46 @@ def shape_rows(
         }
 
 
-def make_resource(table: str, folder: Path) -> Any:
+def make_resource(table: str, files: list[InputPath]) -> Any:
     @dlt.resource(
         name=table,
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-        table_name=table, primary_key="record_id", columns=table_columns(table),
+        table_name=table,
+        primary_key="record_id",
+        columns=table_columns(table),
         schema_contract={"tables": "evolve", "columns": "evolve", "data_type": "freeze"},
     )
     def read_table() -> Iterator[dict]:
         state = dlt.current.resource_state().setdefault("file_sha256", {})
         extracted_at = datetime.now(UTC).replace(tzinfo=None)
-        for file in list_files(folder):
+        for file in list_files(files):
             if state.get(file.name) == file.sha256:
                 continue  # loaded before and unchanged
             yield from shape_rows(table, file, iter_rows(file), extracted_at)
             state[file.name] = file.sha256
 
-    read_table.__doc__ = (
-        f"Rows of the delivered {table} files; rejected rows go to the quarantine table."
-    )
+    read_table.__doc__ = f"Rows of the delivered {table} files; rejected rows go to the quarantine table."
     return add_quarantine_table(read_table)
 
 
 @dlt.source(name=SOURCE_NAME)
-def patients_source(input_path: str) -> Any:
-    """Patients, studies, participations and medications from the files in ``input_path``."""
-    folder = Path(input_path)
-    return [make_resource(table, folder) for table in TABLES]
+def patients_source(files: list[InputPath]) -> Any:
+    """Patients, studies, participations and medications from the delivered ``files``."""
+    return [make_resource(table, files) for table in TABLES]
+
+
+SPEC = SourceSpec(
+    name=SOURCE_NAME,
+    dataset=DATASET_NAME,
+    description="patient-level trial files from sites (CSV, JSON lines, Excel)",
+    reads=Reads(
+        "patient-level trial files (CSV, JSON lines or Excel whose header names the columns of patients, "
+        "studies, participations or medications)",
+        FILE_SUFFIXES,
+        recognise_path=is_patient_file,
+        path_suffixes=FILE_SUFFIXES,
+    ),
+    sample_input=DEMO_DATA_DIR / "patients",
+    make=patients_source,
+    order=40,
+)

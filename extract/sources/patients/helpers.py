@@ -1,4 +1,10 @@
-"""Reading the delivered files: which table a file or sheet holds, and its rows with locations."""
+"""Reading the delivered files: which table a file or sheet holds, and its rows with locations.
+
+A file's table is read from its header: the table whose columns (in any of the spellings of
+``models.HEADER_ALIASES``) it names most of, two at least. Only a header that names none, or as
+many of two tables' columns, falls back to the file (or sheet) name (``patients``,
+``studies``/``trials``, ``participations``, ``medications``).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,13 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from extract.files import decode_bytes, missing_columns, undecodable_reason
+from extract.inputs import HEAD_BYTES, InputPath, csv_header, head_text
 
-from .models import REQUIRED, canonical_header
-from .settings import FILE_SUFFIXES
+from .models import HEADER_ALIASES, REQUIRED, canonical_header, header_key
 
 # A delivered cell may be large (a runaway free-text field): read it whole and let the loader
 # refuse it by field, rather than the csv module stopping the file at it.
@@ -39,22 +45,69 @@ def table_for(name: str) -> str | None:
     return None
 
 
+def table_from_columns(columns: Any) -> str | None:
+    """The table whose columns a header names most of (two at least); None when it names fewer,
+    or as many of two tables' columns."""
+    keys = {header_key(column) for column in columns if column is not None}
+    scores = {
+        table: sum(any(spelling in keys for spelling in spellings) for spellings in aliases.values())
+        for table, aliases in HEADER_ALIASES.items()
+    }
+    best = max(scores.values())
+    leaders = [table for table, score in scores.items() if score == best]
+    return leaders[0] if best >= 2 and len(leaders) == 1 else None
+
+
+def _first_json_keys(text: str) -> list[str]:
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                document = json.loads(line)
+            except json.JSONDecodeError:
+                return []
+            return list(document) if isinstance(document, dict) else []
+    return []
+
+
+def is_patient_file(path: Path) -> bool:
+    """Whether a delivered file holds one of the tables: a CSV or JSON-lines file whose header
+    (first object's keys) names a table's columns, or a workbook with such a sheet."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception:  # openpyxl raises several unrelated types for a file that is not a workbook
+            return False
+        try:
+            for sheet in workbook.worksheets:
+                header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+                if table_from_columns(header) or table_for(sheet.title):
+                    return True
+            return False
+        finally:
+            workbook.close()
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if path.suffix.lower() == ".jsonl":
+        return table_from_columns(_first_json_keys(head_text(head))) is not None
+    return table_from_columns(csv_header(head)) is not None
+
+
 @dataclass(frozen=True)
 class InputFile:
     path: Path
     sha256: str
+    location: str
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.location
 
 
-def list_files(folder: Path) -> list[InputFile]:
-    """Data files directly inside ``folder``, sorted by name, with their content hash."""
-    if not folder.is_dir():
-        raise FileNotFoundError(f"patients input folder not found: {folder}")
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FILE_SUFFIXES)
-    return [InputFile(p, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files]
+def list_files(files: list[InputPath]) -> list[InputFile]:
+    """The delivered files with their content hash."""
+    return [InputFile(f.path, hashlib.sha256(f.read_bytes()).hexdigest(), f.location) for f in files]
 
 
 @dataclass(frozen=True)
@@ -82,14 +135,16 @@ def iter_rows(file: InputFile) -> Iterator[Row | Unreadable]:
     if suffix == ".xlsx":
         yield from _xlsx_rows(file)
         return
-    table = table_for(file.name)
+    data = file.path.read_bytes()
+    header = _first_json_keys(head_text(data[:HEAD_BYTES])) if suffix == ".jsonl" else csv_header(data[:HEAD_BYTES])
+    table = table_from_columns(header) or table_for(PurePosixPath(file.name).name)
     if table is None:
         yield Unreadable(
             file.name,
-            "file name names no known table (patients, studies, participations, medications)",
+            "neither the header nor the file name names a known table (patients, studies, participations, medications)",
+            field="<file>",
         )
         return
-    data = file.path.read_bytes()
     if not data.strip():
         yield Unreadable(file.name, "empty file", table=table, field="<file>")
         return
@@ -170,15 +225,17 @@ def _xlsx_rows(file: InputFile) -> Iterator[Row | Unreadable]:
         return
     try:
         for sheet in workbook.worksheets:
-            table = table_for(sheet.title) or table_for(file.name)
-            if table is None:
-                yield Unreadable(
-                    f"{file.name} sheet {sheet.title}", "sheet name names no known table"
-                )
-                continue
             rows = sheet.iter_rows(values_only=True)
             header = next(rows, None)
             if not header:
+                continue
+            table = table_from_columns(header) or table_for(sheet.title) or table_for(PurePosixPath(file.name).name)
+            if table is None:
+                yield Unreadable(
+                    f"{file.name} sheet {sheet.title}",
+                    "neither the header nor the sheet name names a known table",
+                    field="<header>",
+                )
                 continue
             problem = header_problem(table, header)
             if problem:

@@ -2,5 +2,5 @@
 
 SOURCE_NAME = "patients"
 DATASET_NAME = "raw_patients"
-# File types read from the input folder; anything else (NOTICE.md, truth/) is ignored.
+# File types the source opens; among them it reads those whose header names a table's columns.
 FILE_SUFFIXES = (".csv", ".jsonl", ".xlsx")

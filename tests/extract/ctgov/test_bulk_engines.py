@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.sources.ctgov import ctgov_pipeline
+from extract.runner import extract_source
 from extract.sources.ctgov.bulk_sql import BulkParser
 
 from .conftest import STUDY_FILES, last_update, load_studies
@@ -126,7 +126,7 @@ def raw_tables(database: Path) -> dict[str, list[tuple]]:
 def load_with(engine: str, inputs: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CTW_DUCKDB_PATH", str(root / "warehouse.duckdb"))
     monkeypatch.setenv("CTW_PIPELINES_DIR", str(root / "dlt_pipelines"))
-    ctgov_pipeline.run(inputs, bulk_engine=engine)
+    extract_source("ctgov", inputs, bulk_engine=engine)
     return root / "warehouse.duckdb"
 
 
@@ -193,10 +193,10 @@ def test_a_warehouse_with_nested_child_tables_is_reloaded_flat(query, warehouse)
     )
     assert old.default_schema.tables["studies__conditions"].get("parent") == "studies"
 
-    ctgov_pipeline.run()
+    extract_source("ctgov")
 
     assert query("select count(*) from raw_ctgov.studies where nct_id = 'NCT00000001'") == [(0,)]
     assert query("select count(*), count(distinct nct_id) from raw_ctgov.studies")[0] == (15, 15)
     assert query("select count(*) from raw_ctgov.studies__conditions where condition_name = 'x'") == [(0,)]
-    ctgov_pipeline.run()  # and a second run keeps the flat layout without dropping again
+    extract_source("ctgov")  # and a second run keeps the flat layout without dropping again
     assert query("select count(*) from raw_ctgov.studies")[0][0] == 15

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from extract.sources.ctgov import ctgov_pipeline
+from extract.runner import extract_source
 from extract.sources.ctgov.helpers import CtgovPageError
 
 from .conftest import STUDY_FILES, last_update, load_studies, write_studies
@@ -22,7 +22,7 @@ VALID_IDS = {
 
 
 def test_api_follows_page_tokens_across_pages(api_url, fake_api, query):
-    summary = ctgov_pipeline.run(api=True, base_url=api_url, page_size=5)
+    summary = extract_source("ctgov", api=True, base_url=api_url, page_size=5)
 
     assert len(fake_api.requests) >= 3
     assert [r.get("pageToken") for r in fake_api.requests] == [None, ["5"], ["10"], ["15"]][
@@ -35,7 +35,7 @@ def test_api_follows_page_tokens_across_pages(api_url, fake_api, query):
 
 
 def test_second_run_requests_only_studies_updated_since_the_last(api_url, fake_api, query):
-    ctgov_pipeline.run(api=True, base_url=api_url, page_size=5)
+    extract_source("ctgov", api=True, base_url=api_url, page_size=5)
     newest = max(d for s in load_studies() if (d := last_update(s)))
     first_run_requests = len(fake_api.requests)
 
@@ -45,7 +45,7 @@ def test_second_run_requests_only_studies_updated_since_the_last(api_url, fake_a
     )
     updated["protocolSection"]["statusModule"]["overallStatus"] = "TERMINATED"
     updated["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-11-20"
-    ctgov_pipeline.run(api=True, base_url=api_url, page_size=5)
+    extract_source("ctgov", api=True, base_url=api_url, page_size=5)
 
     second = fake_api.requests[first_run_requests:]
     assert second[0]["filter.advanced"] == [f"AREA[LastUpdatePostDate]RANGE[{newest},MAX]"]
@@ -56,11 +56,11 @@ def test_second_run_requests_only_studies_updated_since_the_last(api_url, fake_a
 
 
 def test_rerun_adds_no_duplicates(api_url, query):
-    ctgov_pipeline.run(api=True, base_url=api_url, page_size=7)
+    extract_source("ctgov", api=True, base_url=api_url, page_size=7)
     tables = ("studies", "studies__locations", "quarantine")
     counts = {t: query(f"select count(*) from raw_ctgov.{t}")[0][0] for t in tables}
-    ctgov_pipeline.run(api=True, base_url=api_url, page_size=7)
-    ctgov_pipeline.run()  # the same records again through the bulk path
+    extract_source("ctgov", api=True, base_url=api_url, page_size=7)
+    extract_source("ctgov")  # the same records again through the bulk path
     again = {t: query(f"select count(*) from raw_ctgov.{t}")[0][0] for t in counts}
     assert again == counts
     assert query("select count(*), count(distinct nct_id) from raw_ctgov.studies")[0] == (len(VALID_IDS),) * 2
@@ -69,7 +69,7 @@ def test_rerun_adds_no_duplicates(api_url, query):
 def test_malformed_page_is_a_clear_error_naming_the_page(api_url, fake_api, warehouse):
     fake_api.broken_page = 2
     with pytest.raises(PipelineStepFailed) as failure:
-        ctgov_pipeline.run(api=True, base_url=api_url, page_size=5)
+        extract_source("ctgov", api=True, base_url=api_url, page_size=5)
     cause = failure.value.__cause__ or failure.value.exception
     while cause is not None and not isinstance(cause, CtgovPageError):
         cause = cause.__cause__ or cause.__context__
@@ -87,7 +87,7 @@ def test_invalid_records_are_quarantined_with_field_and_reason(tmp_path, query, 
     (folder / "bad.json").write_text(json.dumps(bad))
     (folder / "truncated.json").write_text('{"protocolSection": {"identificationModule": ')
 
-    summary = ctgov_pipeline.run(folder)
+    summary = extract_source("ctgov", folder)
 
     assert summary.quarantined == 3
     rows = query("select location, record_id, field, reason from raw_ctgov.quarantine order by location, field")
@@ -106,7 +106,7 @@ def test_bulk_zip_loads_like_a_folder(tmp_path, query, warehouse):
     with zipfile.ZipFile(archive, "w") as bundle:
         for path in STUDY_FILES:
             bundle.write(path, arcname=path.name)
-    summary = ctgov_pipeline.run(archive)
+    summary = extract_source("ctgov", archive)
     assert summary.rows["studies"] == len(STUDY_FILES) - 2  # two stubs quarantined
     assert {r[0] for r in query("select nct_id from raw_ctgov.studies")} == VALID_IDS
     # NCT02278341.json is a second snapshot of NCT02552212: the newer version wins the merge.
@@ -116,7 +116,7 @@ def test_bulk_zip_loads_like_a_folder(tmp_path, query, warehouse):
 
 
 def test_child_tables_carry_the_study_id(query, warehouse):
-    ctgov_pipeline.run()
+    extract_source("ctgov")
     orphans = query(
         """
         select count(*) from raw_ctgov.studies__conditions c

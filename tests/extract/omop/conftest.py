@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, func, select
 
+from extract.runner import extract_source
 from extract.sources.omop import cdm
-from extract.sources.omop.omop_pipeline import run
 from extract.sources.omop.source_db import build, make_engine
 
 
@@ -46,7 +46,7 @@ class CollaboratorDb:
         return path
 
     def run(self, **options: Any):
-        return run(cohorts_dir=self.cohorts_dir, engine=self.engine, **options)
+        return extract_source("omop", self.cohorts_dir, engine=self.engine, **options)
 
     def count(self, table: str, person_ids: list[int], load_dt: Any = None) -> int:
         """Rows of ``table`` for these persons in the source (optionally of one load)."""

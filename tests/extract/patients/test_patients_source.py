@@ -9,23 +9,25 @@ from pathlib import Path
 
 import pytest
 
-from sample_data.patients import DEFAULT_SEED, generate
+from extract.runner import extract_source
 from extract.sources.patients.helpers import sniff_delimiter, table_for
 from extract.sources.patients.models import canonical_header
-from extract.sources.patients.patients_pipeline import DEMO_FILES, run
+from sample_data.patients import DEFAULT_OUT as DEMO_FILES
+from sample_data.patients import DEFAULT_SEED, DEFAULT_TRUTH, generate
 
 
 def test_generator_reproduces_the_bundled_files(tmp_path: Path) -> None:
-    generate(tmp_path, DEFAULT_SEED)
-    bundled = sorted(
-        p.relative_to(DEMO_FILES)
-        for p in DEMO_FILES.rglob("*")
-        if p.is_file() and p.name != "NOTICE.md"
-    )
-    produced = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert produced == bundled
-    mismatched = [str(p) for p in bundled if not _same_content(DEMO_FILES / p, tmp_path / p)]
-    assert mismatched == []
+    """The files and, in their own folder, the truth."""
+    generate(tmp_path / "patients", DEFAULT_SEED)
+    pairs = ((DEMO_FILES, tmp_path / "patients"), (DEFAULT_TRUTH, tmp_path / "patients_truth"))
+    for bundled_dir, produced_dir in pairs:
+        bundled = sorted(
+            p.relative_to(bundled_dir) for p in bundled_dir.rglob("*") if p.is_file() and p.name != "NOTICE.md"
+        )
+        produced = sorted(p.relative_to(produced_dir) for p in produced_dir.rglob("*") if p.is_file())
+        assert produced == bundled
+        mismatched = [str(p) for p in bundled if not _same_content(bundled_dir / p, produced_dir / p)]
+        assert mismatched == []
 
 
 def _same_content(left: Path, right: Path) -> bool:
@@ -47,14 +49,14 @@ def _same_content(left: Path, right: Path) -> bool:
 
 
 def test_generator_truth_holds_the_injected_faults() -> None:
-    kpis = json.loads((DEMO_FILES / "truth" / "expected_kpis.json").read_text())
+    kpis = json.loads((DEFAULT_TRUTH / "expected_kpis.json").read_text())
     assert kpis["trials_with_data_issues"]["studies_with_issues"] == [
         "SPX-101",
         "SPX-103",
         "SPX-105",
         "SPX-106",
     ]
-    patients = (DEMO_FILES / "truth" / "patients.csv").read_text().splitlines()[1:]
+    patients = (DEFAULT_TRUTH / "patients.csv").read_text().splitlines()[1:]
     assert any("|" in line.split(",")[-1] for line in patients), (
         "some patients are registered at two sites"
     )
@@ -91,7 +93,7 @@ def _counts(query) -> dict[str, int]:
 
 
 def test_load_quarantines_bad_rows_and_reruns_change_nothing(warehouse: Path, query) -> None:
-    first = run(DEMO_FILES)
+    first = extract_source("patients", DEMO_FILES)
     counts = _counts(query)
     assert counts == {
         "patients": 156,
@@ -114,7 +116,7 @@ def test_load_quarantines_bad_rows_and_reruns_change_nothing(warehouse: Path, qu
         "where patient_ref = 'LYO-0001'"
     ) == [("2020-12-31", "patients", 2)]
 
-    again = run(DEMO_FILES)
+    again = extract_source("patients", DEMO_FILES)
     assert again.loaded == 0
     assert _counts(query) == counts
 
@@ -124,11 +126,11 @@ def test_changed_file_is_reloaded_without_duplicates(
 ) -> None:
     inbox = tmp_path / "inbox"
     shutil.copytree(DEMO_FILES, inbox)
-    run(inbox)
+    extract_source("patients", inbox)
     before = _counts(query)
     with (inbox / "site_boston_patients.csv").open("a", encoding="utf-8") as handle:
         handle.write("BOS-0999,New,Person,F,1990-01-01,,Canada,2024-01-01\n")
-    summary = run(inbox)
+    summary = extract_source("patients", inbox)
     assert summary.rows == {"patients": 39}  # only the changed file (38 rows + 1) is read again
     after = _counts(query)
     assert after["patients"] == before["patients"] + 1

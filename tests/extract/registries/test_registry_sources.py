@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from extract.sources.ema import ema_pipeline
+from extract.runner import extract_source
 from extract.sources.ema.helpers import extract_findings, read_pdf_pages
-from extract.sources.euctr import euctr_pipeline
-from extract.sources.ictrp import ictrp_pipeline
-from extract.sources.isrctn import isrctn_pipeline
 
 
 def test_ictrp_shared_xml_and_truncated_file_quarantined(warehouse, query, shared_data, tmp_path):
@@ -21,7 +18,7 @@ def test_ictrp_shared_xml_and_truncated_file_quarantined(warehouse, query, share
     (folder / "c_latin1.csv").write_bytes(latin1.encode("latin-1"))
     (folder / "d_missing_column.csv").write_text("TrialID,Public title\nX2,Title\n", encoding="utf-8")
 
-    summary = ictrp_pipeline.run(folder)
+    summary = extract_source("ictrp", folder)
 
     # 95 records; EUCTR2008-001262-87-PT has no public title and is quarantined, not loaded.
     assert query("select count(*) from raw_ictrp.trials")[0][0] == 94
@@ -50,27 +47,27 @@ def test_ictrp_rerun_loads_nothing_and_changed_file_merges(warehouse, query, sha
     folder = tmp_path / "ictrp"
     folder.mkdir()
     shutil.copy(shared_data / "who_ictrp" / "ictrp_covid19_export_2020-04-07.csv", folder / "export.csv")
-    ictrp_pipeline.run(folder)
+    extract_source("ictrp", folder)
     first = query("select count(*) from raw_ictrp.trials")[0][0]
     assert first == 927
-    assert ictrp_pipeline.run(folder).loaded == 0
+    assert extract_source("ictrp", folder).loaded == 0
     # The later snapshot of 300 of the same trials: merged, not duplicated.
     shutil.copy(shared_data / "who_ictrp" / "ictrp_covid19_export_2020-04-15_first300.csv", folder / "later.csv")
-    ictrp_pipeline.run(folder)
+    extract_source("ictrp", folder)
     assert query("select count(*), count(distinct trial_id) from raw_ictrp.trials")[0] == (927, 927)
 
 
 def test_euctr_protocols_per_member_state(warehouse, query, demo_data):
-    euctr_pipeline.run(demo_data / "euctr")
+    extract_source("euctr", demo_data / "euctr")
     rows = query("select protocol_id from raw_euctr.protocols where eudract_number = '2021-002179-21' order by 1")
     assert [r[0][-2:] for r in rows] == ["ES", "FR", "GR", "HU", "PL", "PT"]
     # The irregular flag is quarantined by field; the protocol itself still loads.
     assert query("select record_id, field from raw_euctr.quarantine") == [("2022-002568-62-ES", "part_of_pip")]
-    assert euctr_pipeline.run(demo_data / "euctr").loaded == 0
+    assert extract_source("euctr", demo_data / "euctr").loaded == 0
 
 
 def test_isrctn_placeholders_dropped_and_links_kept(warehouse, query, demo_data):
-    isrctn_pipeline.run(demo_data / "isrctn")
+    extract_source("isrctn", demo_data / "isrctn")
     assert query("select eudract_number from raw_isrctn.trials where isrctn = 'ISRCTN13281214'") == [
         ("2015-004526-33",)
     ]
@@ -94,7 +91,7 @@ def test_ema_damaged_pdf_quarantined(warehouse, query, demo_data, tmp_path):
     folder = tmp_path / "ema"
     shutil.copytree(demo_data / "ema", folder)
     (folder / "reports" / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
-    ema_pipeline.run(folder)
+    extract_source("ema", folder)
     assert query("select count(*) from raw_ema.reports")[0][0] == 3
     assert query("select record_id, field from raw_ema.quarantine where record_id = 'broken.pdf'") == [
         ("broken.pdf", "<file>")

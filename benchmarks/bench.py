@@ -223,7 +223,7 @@ def bench(
         "CTW_DUCKDB_TEMP_DIRECTORY": str(warehouse / "tmp"),
         "RUNTIME__DLTHUB_TELEMETRY": "false",
     }
-    extract = [sys.executable, "-m", "extract.sources.ctgov.ctgov_pipeline", "--no-progress", "--bulk"]
+    extract = [sys.executable, "-m", "ctw.cli", "extract", "ctgov", "--no-progress", "--input"]
     build = [sys.executable, "-m", "ctw.cli", "build"]
     # The increment changed ClinicalTrials.gov data only: rebuild and test what reads it.
     increment_build = [*build, "--select", "source:ctgov+"]

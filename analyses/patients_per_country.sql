@@ -1,8 +1,9 @@
--- KPI 1: patients per country (de-duplicated across sites; NULL country = not recognised).
+-- KPI 1: patients per country (de-duplicated across sites; ZZ = country not recognised).
+-- Materialised as marts.rpt_patients_per_country.
 select
     country_code,
     country_name,
-    count(*) as patient_count
-from {{ ref('dim_patient') }}
-group by country_code, country_name
+    patient_count,
+    patient_share_pct
+from {{ ref('rpt_patients_per_country') }}
 order by patient_count desc, country_code asc

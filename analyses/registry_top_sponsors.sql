@@ -1,23 +1,12 @@
--- Top sponsors over every registry, by trials (sponsor names matched case, punctuation and
--- legal suffix insensitively).
-with
-
-trials as (
-
-    select * from {{ ref('dim_trial') }}
-
-),
-
-final as (
-
-    select
-        {{ normalize_name('resolved_sponsor_name', drop_legal_suffixes=true) }} as sponsor_key,
-        min(resolved_sponsor_name) as sponsor_name,
-        count(*) as trial_count
-    from trials
-    where resolved_sponsor_name is not null
-    group by {{ normalize_name('resolved_sponsor_name', drop_legal_suffixes=true) }}
-
-)
-
-select * from final
+-- Top sponsors over every registry by the trials they lead (sponsor names matched case,
+-- punctuation and legal suffix insensitively, one organisation per matching key).
+-- Reads marts.rpt_top_sponsors: the top_sponsors_limit organisations by all their trials.
+select
+    sponsor_id,
+    sponsor_name,
+    sponsor_class,
+    lead_trial_count,
+    trial_count,
+    sponsor_rank
+from {{ ref('rpt_top_sponsors') }}
+order by lead_trial_count desc, sponsor_rank asc

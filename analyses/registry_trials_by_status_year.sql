@@ -1,21 +1,8 @@
 -- Trials (not registry records) by recruitment status and start year, over every registry.
-with
-
-trials as (
-
-    select * from {{ ref('dim_trial') }}
-
-),
-
-final as (
-
-    select
-        trial_status,
-        extract(year from start_date) as start_year,
-        count(*) as trial_count
-    from trials
-    group by trial_status, extract(year from start_date)
-
-)
-
-select * from final
+-- Materialised as marts.rpt_trials_by_status_start_year (dim_trial holds one row per trial).
+select
+    trial_status,
+    start_year,
+    trial_count
+from {{ ref('rpt_trials_by_status_start_year') }}
+order by start_year desc nulls last, trial_status asc

@@ -1,4 +1,5 @@
--- Trials over every registry whose title mentions var('condition').
+-- Trials over every registry whose title mentions var('condition') (quoted as a literal), whatever
+-- their listed conditions; marts.rpt_trials_by_condition matches the listed conditions instead.
 with
 
 trials as (
@@ -15,7 +16,9 @@ final as (
         brief_title,
         trial_status
     from trials
-    where lower(coalesce(official_title, brief_title)) like '%{{ var("condition") | lower }}%'
+    where
+        lower(coalesce(official_title, brief_title))
+        like {{ sql_string_literal('%' ~ (var('condition') | lower) ~ '%') }}
 
 )
 

@@ -1,17 +1,15 @@
--- Trials studying a condition: dbt compile -s trials_with_condition --vars '{condition: leukemia}'
--- then run target/compiled/.../trials_with_condition.sql. The var is quoted as a literal.
--- Materialised for the default var as marts.rpt_trials_by_condition.
+-- Trials studying a condition, newest first, with their status and phase labels.
+-- Reads marts.rpt_trials_by_condition, built for the `condition` var. For another condition,
+-- build the report and compile this with the same var:
+--   dbt build -s rpt_trials_by_condition --vars '{condition: leukemia}'
+--   dbt compile -s trials_with_condition --vars '{condition: leukemia}'
+-- A report built for another condition gives no rows here, never the wrong trials.
 with
 
-conditions as (
+report as (
 
-    select * from {{ ref('dim_condition') }}
-
-),
-
-bridge as (
-
-    select * from {{ ref('bridge_trial_condition') }}
+    select * from {{ ref('rpt_trials_by_condition') }}
+    where searched_condition = {{ sql_string_literal(var('condition')) }}
 
 ),
 
@@ -24,18 +22,16 @@ trials as (
 final as (
 
     select
-        trials.trial_id,
-        trials.brief_title,
+        report.trial_id,
+        report.brief_title,
         trials.trial_status_label,
         trials.phase_label,
-        trials.start_date,
-        conditions.condition_name
-    from bridge
-    inner join conditions
-        on bridge.condition_id = conditions.condition_id
+        report.start_date,
+        report.matched_condition_name,
+        report.matched_condition_count
+    from report
     inner join trials
-        on bridge.trial_id = trials.trial_id
-    where conditions.condition_key like {{ like_pattern(var('condition')) }}
+        on report.trial_id = trials.trial_id
 
 )
 

@@ -20,7 +20,6 @@ import duckdb
 import pyarrow.parquet as pq
 
 from extract import settings
-
 from extract.sources.omop.cdm import CLINICAL_TABLES
 
 MANIFEST = "manifest.json"

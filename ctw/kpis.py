@@ -41,7 +41,7 @@ FIGURES: list[Figure] = [
     Figure("OMOP persons ingested (de-identified)", "select count(*) from omop.person"),
     Figure(
         "OMOP cohorts below the k-anonymity threshold",
-        "select count(*) from omop.rpt_cohort_k_anonymity where not is_k_anonymous",
+        "select count(*) from marts.rpt_cohort_k_anonymity where not is_k_anonymous",
     ),
     Figure("Patients (de-duplicated across sites)", "select count(*) from marts.dim_patient"),
     Figure(
@@ -89,5 +89,7 @@ def headline_figures() -> list[tuple[str, object]]:
                 row = connection.execute(figure.sql).fetchone()
             except duckdb.CatalogException:
                 continue
-            results.append((figure.label, row[0] if row else None))
+            # A share or a top item of an empty mart (its source not loaded) has no value.
+            value = row[0] if row else None
+            results.append((figure.label, "no data" if value is None else value))
     return results

@@ -24,8 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from extract import settings
 from ctw.dbt import run_dbt
+from extract import settings
 
 PUBLISH_PIPELINE = "ctw_publish"
 SERVING_SELECTOR = "path:models/serving"

@@ -1,7 +1,8 @@
 {#-
     k-anonymity of each cohort on its quasi-identifiers (year of birth, gender, location): the
     size of the smallest group of persons sharing the same combination, and how many persons sit
-    in groups smaller than the threshold (var omop_k_anonymity_threshold).
+    in groups smaller than the threshold (var omop_k_anonymity_threshold). One row of counts per
+    cohort, never a combination or its size: a public mart, published like the others.
 -#}
 with
 
@@ -50,12 +51,15 @@ final as (
         cohort_id,
 
         ----------  numerics
-        sum(class_size) as person_count,
+        -- sum() of a bigint is a hugeint on DuckDB and a bigint on Spark: one type for the contract.
+        cast(sum(class_size) as {{ dbt.type_bigint() }}) as person_count,
         count(*) as equivalence_class_count,
         min(class_size) as k_anonymity,
-        {{ var('omop_k_anonymity_threshold') }} as k_threshold,
-        sum(case when class_size < {{ var('omop_k_anonymity_threshold') }} then class_size else 0 end)
-            as persons_below_threshold,
+        cast({{ var('omop_k_anonymity_threshold') }} as {{ dbt.type_int() }}) as k_threshold,
+        cast(
+            sum(case when class_size < {{ var('omop_k_anonymity_threshold') }} then class_size else 0 end)
+            as {{ dbt.type_bigint() }}
+        ) as persons_below_threshold,
 
         ----------  booleans
         min(class_size) >= {{ var('omop_k_anonymity_threshold') }} as is_k_anonymous

@@ -2,7 +2,7 @@ with
 
 conditions as (
 
-    select * from {{ ref('int_trial_conditions__resolved') }}
+    select * from {{ ref('int_trials__conditions_resolved') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 sponsors as (
 
-    select * from {{ ref('int_trial_sponsors__resolved') }}
+    select * from {{ ref('int_trials__sponsors_resolved') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 locations as (
 
-    select * from {{ ref('int_trial_locations__country_coded') }}
+    select * from {{ ref('int_trials__locations_country_coded') }}
 
 ),
 

@@ -93,7 +93,7 @@ lead_sponsor_candidates as (
         row_number() over (
             partition by trial_id order by registry_precedence, sponsor_id
         ) as lead_sponsor_rank
-    from {{ ref('int_trial_sponsors__resolved') }}
+    from {{ ref('int_trials__sponsors_resolved') }}
     where is_lead_sponsor
 
 ),
@@ -113,7 +113,7 @@ condition_counts as (
     select
         trial_id,
         count(distinct condition_id) as condition_count
-    from {{ ref('int_trial_conditions__resolved') }}
+    from {{ ref('int_trials__conditions_resolved') }}
     group by trial_id
 
 ),
@@ -124,7 +124,7 @@ site_counts as (
         trial_id,
         count(case when is_site then 1 end) as site_count,
         count(distinct country_code) as country_count
-    from {{ ref('int_trial_locations__country_coded') }}
+    from {{ ref('int_trials__locations_country_coded') }}
     group by trial_id
 
 ),

@@ -10,7 +10,8 @@ one the source opens, whatever its content: the user said it is this source's, s
 is quarantined with its reason instead of being passed over.
 
 Each file found gets a *location*: its path relative to the input it was found under (for a
-member of a zip archive, ``archive.zip!member``). Sources name files by location in their
+member of a zip archive, ``archive.zip!member``; for a file whose relative name another input
+already gave, its full path). Sources name files by location in their
 incremental state and in quarantine rows, so the same export found again is recognised.
 """
 
@@ -246,13 +247,18 @@ def gather(inputs: Sequence[Path | str], reads: Reads, scratch: Path) -> Found:
     """
     found = Found()
     seen: set[Path] = set()
+    locations: set[str] = set()
     for item in inputs:
         named = Path(str(item)).expanduser().is_file()
-        for path, location in _candidates(item):
+        for path, relative in _candidates(item):
             resolved = path.resolve()
             if resolved in seen:
                 continue
             seen.add(resolved)
+            # Two inputs holding a file of the same relative name (two folders' vitals_2024.csv):
+            # the second is named by its full path, so their rows and state never mix.
+            location = relative if relative not in locations else resolved.as_posix()
+            locations.add(location)
             is_archive = path.name.lower().endswith(ARCHIVE_SUFFIXES) and zipfile.is_zipfile(path)
             if is_archive and not reads.archives:
                 for member, member_location in _unpack(path, location, scratch):

@@ -11,9 +11,9 @@ month; they carry the faults real feeds have:
 * unknown vital or test types;
 * a late file restating an earlier month (``<feed>_<hospital>_<month>_v2.csv``).
 
-Beside the batches it writes ``truth/``: every clean measurement in its standard unit with its
-abnormal flag, exactly as the warehouse should end up holding it, and the monthly statistics
-computed from it. Faulty rows are additions to the clean rows, never replacements, so the truth is
+Into ``sample_data/truth/monitoring`` it writes the truth: every clean measurement in its
+standard unit with its abnormal flag, exactly as the warehouse should end up holding it, and the
+monthly statistics computed from it. Faulty rows are additions to the clean rows, never replacements, so the truth is
 what a correct pipeline keeps.
 
     python -m sample_data.monitoring [OUT_DIR]
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from extract.settings import DEMO_DATA_DIR
 from extract.sources.monitoring.settings import LABS, LABS_COLUMNS, PLAUSIBLE_RANGES, VITALS, VITALS_COLUMNS
 
 SEED = 20240131
@@ -167,11 +168,7 @@ def make_batch(
     measures = _measures(feed)
     units = HOSPITAL_UNITS[hospital_id]
     first = date.fromisoformat(f"{month}-01")
-    days = [
-        (first + timedelta(days=i))
-        for i in range(31)
-        if (first + timedelta(days=i)).month == first.month
-    ]
+    days = [(first + timedelta(days=i)) for i in range(31) if (first + timedelta(days=i)).month == first.month]
     patients = [f"P{hospital_id[1:]}{n:04d}" for n in range(1, 161)]
     iso_share = 0.75 if hospital_id == "H001" else 0.3
     visits = rng.sample([(p, d) for p in patients for d in days], clean_rows // len(measures) + 1)
@@ -230,9 +227,7 @@ def make_batch(
                 }
             )
 
-    type_column, value_column = (
-        ("vital_type", "value") if feed == VITALS else ("test_type", "result_value")
-    )
+    type_column, value_column = ("vital_type", "value") if feed == VITALS else ("test_type", "result_value")
     date_column = "measurement_date" if feed == VITALS else "test_date"
     clean = list(rows)
     for i in range(bad_rows):
@@ -245,9 +240,7 @@ def make_batch(
         bad["patient_id"] = f"P{hospital_id[1:]}9{i:03d}"
         if kind == "out_of_range":
             low_ok, high_ok = PLAUSIBLE_RANGES[(feed, bad[type_column])][bad["unit"]]
-            bad[value_column] = rng.choice(
-                [_value_text(high_ok * 10, 1), _value_text(-low_ok, 1), "0"]
-            )
+            bad[value_column] = rng.choice([_value_text(high_ok * 10, 1), _value_text(-low_ok, 1), "0"])
         elif kind == "unknown_type":
             bad[type_column] = rng.choice(UNKNOWN_TYPES[feed])
         elif kind == "bad_date":
@@ -266,9 +259,7 @@ def demo_batches(seed: int = SEED) -> tuple[list[Batch], list[Batch]]:
     for feed in (VITALS, LABS):
         for hospital_id in HOSPITALS:
             for month in MONTHS:
-                batch = make_batch(
-                    feed, hospital_id, month, rng, clean_rows=1000, bad_rows=rng.randint(25, 45)
-                )
+                batch = make_batch(feed, hospital_id, month, rng, clean_rows=1000, bad_rows=rng.randint(25, 45))
                 files.append(batch)
                 current[(feed, hospital_id, month)] = batch
     for feed, hospital_id, month in RESTATED:
@@ -302,9 +293,7 @@ def monthly_statistics(truth: list[dict[str, object]]) -> list[dict[str, object]
     """Count, mean, min, max, median, p95, share abnormal and patients per hospital, measure, month."""
     groups: dict[tuple[str, str, str], list[dict[str, object]]] = {}
     for row in truth:
-        groups.setdefault(
-            (str(row["hospital_id"]), str(row["measure"]), str(row["month"])), []
-        ).append(row)
+        groups.setdefault((str(row["hospital_id"]), str(row["measure"]), str(row["month"])), []).append(row)
     result = []
     for (hospital_id, measure, month), rows in sorted(groups.items()):
         values = [float(str(r["standard_value"])) for r in rows]
@@ -335,25 +324,28 @@ def _write_csv(path: Path, rows: list[dict[str, object]]) -> None:
         writer.writerows(rows)
 
 
-def write_demo_data(out_dir: Path, seed: int = SEED) -> list[Path]:
-    """Write every batch under ``out_dir/<feed>/`` and the truth under ``out_dir/truth/``."""
+DEFAULT_OUT = DEMO_DATA_DIR / "monitoring"
+DEFAULT_TRUTH = Path(__file__).parent / "truth" / "monitoring"
+
+
+def write_demo_data(out_dir: Path, seed: int = SEED, truth_dir: Path = DEFAULT_TRUTH) -> list[Path]:
+    """Write every batch under ``out_dir/<feed>/`` and the truth under ``truth_dir``, never
+    inside ``out_dir``: the source reads that folder whole."""
     files, current = demo_batches(seed)
     written = [write_batch(batch, out_dir / batch.feed) for batch in files]
     truth = [row for batch in current for row in batch.truth]
-    _write_csv(out_dir / "truth" / "measurements.csv", truth)
-    _write_csv(out_dir / "truth" / "monthly_statistics.csv", monthly_statistics(truth))
+    _write_csv(truth_dir / "measurements.csv", truth)
+    _write_csv(truth_dir / "monthly_statistics.csv", monthly_statistics(truth))
     return written
 
 
 def main() -> None:
-    default = Path(__file__).resolve().parents[2] / "demo_data" / "monitoring"
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("out_dir", nargs="?", type=Path, default=default)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out_dir", nargs="?", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--truth-dir", type=Path, default=DEFAULT_TRUTH)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
-    for path in write_demo_data(args.out_dir, args.seed):
+    for path in write_demo_data(args.out_dir, args.seed, args.truth_dir):
         print(path)
 
 

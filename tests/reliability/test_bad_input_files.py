@@ -11,9 +11,8 @@ import shutil
 
 import pytest
 
-from extract.sources.monitoring import monitoring_pipeline
-from extract.sources.monitoring.validation import BatchRejected
-from extract.sources.patients import patients_pipeline
+from extract.runner import extract_source
+from extract.sources.monitoring import BatchRejected
 from tests.reliability.bad_input import (
     CORPUS,
     FIFTY_MB,
@@ -49,20 +48,20 @@ PATIENT_CASES = {
 @pytest.mark.parametrize("case", sorted(PATIENT_CASES))
 def test_patients_bad_file(case, tmp_path, warehouse, query):
     loaded, expected = PATIENT_CASES[case]
-    summary = patients_pipeline.run(batch(tmp_path, "patients", "valid_patients.csv", case))
+    summary = extract_source("patients", batch(tmp_path, "patients", "valid_patients.csv", case))
     assert_outcome(summary, query, "raw_patients", "select patient_ref from raw_patients.patients",
                    PATIENTS_VALID | loaded, expected)
 
 
 def test_patients_utf16_keeps_the_accents(tmp_path, warehouse, query):
-    patients_pipeline.run(batch(tmp_path, "patients", "utf16_with_bom_patients.csv"))
+    extract_source("patients", batch(tmp_path, "patients", "utf16_with_bom_patients.csv"))
     assert query("select last_name from raw_patients.patients where patient_ref = 'BOS-0001'") == [
         ("Lefèvre-Müller",)
     ]
 
 
 def test_patients_negative_age_is_not_loaded(tmp_path, warehouse, query):
-    patients_pipeline.run(batch(tmp_path, "patients", "negative_age_patients.csv"))
+    extract_source("patients", batch(tmp_path, "patients", "negative_age_patients.csv"))
     assert query("select age from raw_patients.patients where patient_ref = 'BOS-0001'") == [(None,)]
 
 
@@ -73,7 +72,7 @@ def test_patients_50_mb_cell_is_refused_by_field_and_the_rest_of_the_file_loads(
     with (folder / "huge_field_patients.csv").open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(rows)
 
-    patients_pipeline.run(folder)
+    extract_source("patients", folder)
 
     assert {r[0] for r in query("select patient_ref from raw_patients.patients")} == PATIENTS_VALID | PATIENTS_PAIR
     assert query("select first_name from raw_patients.patients where patient_ref = 'BOS-0001'") == [(None,)]
@@ -109,16 +108,16 @@ MONITORING_CASES = {
 @pytest.mark.parametrize("case", sorted(MONITORING_CASES))
 def test_monitoring_bad_batch(case, tmp_path, warehouse, query):
     loaded, expected, fails = MONITORING_CASES[case]
-    vitals = tmp_path / "batches" / "vitals"
-    vitals.mkdir(parents=True)
-    shutil.copy(CORPUS / "monitoring" / "valid.csv", vitals / VALID_BATCH)
-    shutil.copy(CORPUS / "monitoring" / case, vitals / BAD_BATCH)
+    batches = tmp_path / "batches"
+    batches.mkdir(parents=True)
+    shutil.copy(CORPUS / "monitoring" / "valid.csv", batches / VALID_BATCH)
+    shutil.copy(CORPUS / "monitoring" / case, batches / BAD_BATCH)
 
     if fails:
         with pytest.raises(BatchRejected, match=rf"^{BAD_BATCH}: "):
-            monitoring_pipeline.run(tmp_path / "batches")
+            extract_source("monitoring", batches)
     else:
-        assert monitoring_pipeline.run(tmp_path / "batches").quarantined == len(expected)
+        assert extract_source("monitoring", batches).quarantined == len(expected)
 
     counts = dict(query("select batch_file, count(*) from raw_monitoring.vitals group by 1"))
     assert counts == {VALID_BATCH: VALID_ROWS, **({BAD_BATCH: loaded} if loaded else {})}

@@ -1,7 +1,7 @@
 """Reading the delivered files: which table a file or sheet holds, and its rows with locations.
 
 A file's table is read from its header: the table whose columns (in any of the spellings of
-``models.HEADER_ALIASES``) it names most of, two at least. Only a header that names none, or as
+``models.HEADER_ALIASES``) it names most of, three at least. Only a header that names none, or as
 many of two tables' columns, falls back to the file (or sheet) name (``patients``,
 ``studies``/``trials``, ``participations``, ``medications``).
 """
@@ -46,8 +46,9 @@ def table_for(name: str) -> str | None:
 
 
 def table_from_columns(columns: Any) -> str | None:
-    """The table whose columns a header names most of (two at least); None when it names fewer,
-    or as many of two tables' columns."""
+    """The table whose columns a header names most of (three at least: two are common to other
+    feeds, e.g. a patient ID and a unit); None when it names fewer, or as many of two tables'
+    columns."""
     keys = {header_key(column) for column in columns if column is not None}
     scores = {
         table: sum(any(spelling in keys for spelling in spellings) for spellings in aliases.values())
@@ -55,7 +56,7 @@ def table_from_columns(columns: Any) -> str | None:
     }
     best = max(scores.values())
     leaders = [table for table, score in scores.items() if score == best]
-    return leaders[0] if best >= 2 and len(leaders) == 1 else None
+    return leaders[0] if best >= 3 and len(leaders) == 1 else None
 
 
 def _first_json_keys(text: str) -> list[str]:

@@ -12,10 +12,10 @@ quarantined as (
 
 ),
 
-rejections_by_file as (
+rejections_by_batch as (
 
     select
-        batch_file,
+        batch_id,
         count(distinct line_number) as rows_quarantined,
         count(distinct case when reason_category = 'duplicate' then line_number end) as duplicate_rows,
         count(distinct case when reason_category = 'unknown_type' then line_number end) as unknown_type_rows,
@@ -24,7 +24,7 @@ rejections_by_file as (
         count(distinct case when reason_category = 'out_of_range' then line_number end) as out_of_range_rows,
         count(distinct case when reason_category = 'other' then line_number end) as other_rejected_rows
     from quarantined
-    group by batch_file
+    group by batch_id
 
 ),
 
@@ -32,6 +32,7 @@ final as (
 
     select
         ----------  ids
+        batches.batch_id,
         batches.batch_file,
         batches.hospital_id,
 
@@ -45,26 +46,26 @@ final as (
         batches.file_version,
         batches.rows_received,
         batches.rows_accepted,
-        coalesce(rejections_by_file.rows_quarantined, 0) as rows_quarantined,
+        coalesce(rejections_by_batch.rows_quarantined, 0) as rows_quarantined,
         cast(
             case
                 when batches.rows_received > 0
-                    then 1.0 * coalesce(rejections_by_file.rows_quarantined, 0) / batches.rows_received
+                    then 1.0 * coalesce(rejections_by_batch.rows_quarantined, 0) / batches.rows_received
             end as {{ type_double() }}
         ) as share_quarantined,
-        coalesce(rejections_by_file.duplicate_rows, 0) as duplicate_rows,
-        coalesce(rejections_by_file.unknown_type_rows, 0) as unknown_type_rows,
-        coalesce(rejections_by_file.invalid_date_rows, 0) as invalid_date_rows,
-        coalesce(rejections_by_file.invalid_value_rows, 0) as invalid_value_rows,
-        coalesce(rejections_by_file.out_of_range_rows, 0) as out_of_range_rows,
-        coalesce(rejections_by_file.other_rejected_rows, 0) as other_rejected_rows,
+        coalesce(rejections_by_batch.duplicate_rows, 0) as duplicate_rows,
+        coalesce(rejections_by_batch.unknown_type_rows, 0) as unknown_type_rows,
+        coalesce(rejections_by_batch.invalid_date_rows, 0) as invalid_date_rows,
+        coalesce(rejections_by_batch.invalid_value_rows, 0) as invalid_value_rows,
+        coalesce(rejections_by_batch.out_of_range_rows, 0) as out_of_range_rows,
+        coalesce(rejections_by_batch.other_rejected_rows, 0) as other_rejected_rows,
 
         ----------  timestamps
         batches.processed_at
 
     from batches
-    left join rejections_by_file
-        on batches.batch_file = rejections_by_file.batch_file
+    left join rejections_by_batch
+        on batches.batch_id = rejections_by_batch.batch_id
     where not batches.is_superseded
 
 )

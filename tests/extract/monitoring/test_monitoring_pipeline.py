@@ -1,5 +1,7 @@
 """The monitoring loader end to end on DuckDB: restatements replace a month, a batch with too
-many bad rows is refused but quarantined, and the monthly statistics match the generator's truth."""
+many bad rows is refused but quarantined, and the monthly statistics match the generator's truth.
+
+The files are written straight into the input folder, so their locations are their names."""
 
 from __future__ import annotations
 
@@ -12,42 +14,32 @@ import numpy as np
 import pytest
 
 from ctw.report import write_quality_report
-from extract.sources.monitoring import monitoring_pipeline
-from sample_data.monitoring import make_batch, write_batch
-from extract.sources.monitoring.validation import BatchRejected
+from extract.runner import extract_source
+from extract.sources.monitoring import BatchRejected
+from sample_data.monitoring import DEFAULT_TRUTH, make_batch, write_batch
 from tests.conftest import Warehouse
 
-TRUTH = Path(monitoring_pipeline.DEMO_BATCHES) / "truth"
-
-
-def _rows(query, sql: str, *params: object) -> list[tuple]:
-    return query(sql, *params)
+TRUTH = DEFAULT_TRUTH
 
 
 def test_restated_month_replaces_never_doubles(warehouse: Path, query, tmp_path: Path) -> None:
     data = tmp_path / "batches"
     rng = random.Random(7)
-    write_batch(
-        make_batch("vitals", "H002", "2024-01", rng, clean_rows=300, bad_rows=10), data / "vitals"
-    )
-    write_batch(
-        make_batch("vitals", "H002", "2024-02", rng, clean_rows=200, bad_rows=0), data / "vitals"
-    )
-    monitoring_pipeline.run(data)
-    count = (
-        "select batch_file, count(*) from raw_monitoring.vitals where batch_month = ? group by 1"
-    )
+    write_batch(make_batch("vitals", "H002", "2024-01", rng, clean_rows=300, bad_rows=10), data)
+    write_batch(make_batch("vitals", "H002", "2024-02", rng, clean_rows=200, bad_rows=0), data)
+    extract_source("monitoring", data)
+    count = "select batch_file, count(*) from raw_monitoring.vitals where batch_month = ? group by 1"
     assert query(count, "2024-01") == [("vitals_H002_2024-01.csv", 300)]
 
     # Running again with nothing new loads nothing.
-    assert monitoring_pipeline.run(data).loaded == 0
+    assert extract_source("monitoring", data).loaded == 0
 
     restated = make_batch("vitals", "H002", "2024-01", rng, clean_rows=250, bad_rows=5, version=2)
-    write_batch(restated, data / "vitals")
-    monitoring_pipeline.run(data)
+    write_batch(restated, data)
+    extract_source("monitoring", data)
     assert query(count, "2024-01") == [("vitals_H002_2024-01_v2.csv", 250)]
     assert query(count, "2024-02") == [("vitals_H002_2024-02.csv", 200)]
-    monitoring_pipeline.run(data)
+    extract_source("monitoring", data)
     assert query("select count(*) from raw_monitoring.vitals") == [(450,)]
     statuses = query("select batch_file, batch_status from raw_monitoring.batches order by 1")
     assert statuses == [
@@ -57,22 +49,18 @@ def test_restated_month_replaces_never_doubles(warehouse: Path, query, tmp_path:
     ]
 
 
-def test_batch_with_30_percent_bad_rows_fails_and_is_quarantined(
-    warehouse: Path, query, tmp_path: Path
-) -> None:
+def test_batch_with_30_percent_bad_rows_fails_and_is_quarantined(warehouse: Path, query, tmp_path: Path) -> None:
     data = tmp_path / "batches"
     rng = random.Random(11)
-    write_batch(
-        make_batch("labs", "H001", "2024-02", rng, clean_rows=700, bad_rows=300), data / "labs"
-    )
-    write_batch(
-        make_batch("labs", "H002", "2024-02", rng, clean_rows=400, bad_rows=8), data / "labs"
-    )
+    write_batch(make_batch("labs", "H001", "2024-02", rng, clean_rows=700, bad_rows=300), data)
+    write_batch(make_batch("labs", "H002", "2024-02", rng, clean_rows=400, bad_rows=8), data)
 
     with pytest.raises(BatchRejected) as error:
-        monitoring_pipeline.run(data)
+        extract_source("monitoring", data)
     message = str(error.value)
-    assert message.startswith("labs_H001_2024-02.csv: 300 of 1000 rows (30%) failed validation")
+    assert message.startswith(
+        "labs_H001_2024-02.csv (labs, hospital H001, 2024-02): 300 of 1000 rows (30%) failed validation"
+    )
     assert "above the 20% threshold" in message
 
     # The good batch loaded; none of the refused one did, but its bad rows are quarantined.
@@ -95,10 +83,8 @@ def test_batch_with_30_percent_bad_rows_fails_and_is_quarantined(
     assert status == [("refused", 300)]
 
     # A higher threshold accepts the same file on the next run; quarantine does not duplicate.
-    monitoring_pipeline.run(data, max_bad_share=0.35)
-    assert query(
-        "select count(*) from raw_monitoring.labs where batch_file = 'labs_H001_2024-02.csv'"
-    ) == [(700,)]
+    extract_source("monitoring", data, max_bad_share=0.35)
+    assert query("select count(*) from raw_monitoring.labs where batch_file = 'labs_H001_2024-02.csv'") == [(700,)]
     assert query(
         "select count(distinct record_id) = count(distinct quarantine_id) from raw_monitoring.quarantine "
         "where location = 'labs_H001_2024-02.csv' and reason = 'duplicate row'"
@@ -160,7 +146,7 @@ def test_restated_demo_month_counts_once(built_demo: Path) -> None:
             "select batch_file, count(*) from marts.fct_vital_measurements "
             "where hospital_id = 'H002' and measurement_month = date '2024-01-01' group by 1"
         ).fetchall()
-    assert rows == [("vitals_H002_2024-01_v2.csv", 990)]
+    assert rows == [("vitals/vitals_H002_2024-01_v2.csv", 990)]
 
 
 def test_quality_report_is_written_with_the_counts(
@@ -181,8 +167,5 @@ def test_quality_report_is_written_with_the_counts(
     assert f"Rows received: <b>{received}</b>; accepted: <b>{accepted}</b>" in text
     assert f"quarantined: <b>{quarantined}</b>" in text
     assert "<svg" in text and text.count("<rect") == 2 * files
-    assert "<td>vitals_H002_2024-01_v2.csv</td>" in text
-    assert (
-        'id="dbt-tests">pass: ' in text
-        and "fail" not in text.split('id="dbt-tests">')[1].split("</p>")[0]
-    )
+    assert "<td>vitals/vitals_H002_2024-01_v2.csv</td>" in text
+    assert 'id="dbt-tests">pass: ' in text and "fail" not in text.split('id="dbt-tests">')[1].split("</p>")[0]

@@ -1,10 +1,18 @@
-"""Pandera boundary validation of monitoring batches: what is rejected, where, and why."""
+"""Monitoring files at the boundary: recognised by header, every bad row reported with line,
+column and reason, and the rows grouped into (feed, hospital, month) batches."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import codecs
 
-from extract.sources.monitoring.validation import BatchFile, validate_batch
+from extract.sources.monitoring.validation import (
+    UNATTRIBUTED,
+    batch_keys,
+    feed_of,
+    file_version,
+    is_monitoring_file,
+    validate_file,
+)
 
 VITALS = """hospital_id,measurement_date,patient_id,vital_type,value,unit
 H001,2024-01-05,P1,temperature,37.1,°C
@@ -20,48 +28,114 @@ H001,2024-01-06,P5,weight,70,stone
 """
 
 
-def _batch(tmp_path: Path, text: str, name: str = "vitals_H001_2024-01.csv") -> BatchFile:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    batch = BatchFile.from_path(path)
-    assert batch is not None
-    return batch
+def _by_key(text: str, location: str = "vitals_H001_2024-01.csv"):
+    validated = validate_file(location, text.encode("utf-8"))
+    return {(batch.hospital_id, batch.month): batch for batch in validated.batches}
 
 
-def test_file_name_gives_feed_hospital_month_and_version(tmp_path: Path) -> None:
-    batch = BatchFile.from_path(tmp_path / "labs_H002_2024-03_v2.csv")
-    assert (batch.feed, batch.hospital_id, batch.month, batch.version) == (
-        "labs",
-        "H002",
-        "2024-03",
-        2,
-    )
-    assert BatchFile.from_path(tmp_path / "notes.csv") is None
+def test_the_feed_comes_from_the_header_in_any_order_case_spacing_bom_or_delimiter() -> None:
+    assert feed_of(["hospital_id", "measurement_date", "patient_id", "vital_type", "value", "unit"]) == "vitals"
+    labs = ["unit", " Reference_Range ", "RESULT_VALUE", "test_type", "patient_id", "test_date", "Hospital ID"]
+    assert feed_of(labs) == "labs"
+    assert is_monitoring_file(codecs.BOM_UTF8 + ";".join(labs).encode("utf-8") + b"\nH001;...\n")
+    assert is_monitoring_file("hospital_id,measurement_date,patient_id,vital_type,value,unit".encode("utf-16"))
+    # All but one of a feed's columns: that feed's file with a column missing or renamed.
+    assert feed_of(["hospital_id", "measurement_date", "patient_id", "vital_sign", "value", "unit"]) == "vitals"
+    # The generator's truth files and other CSVs are not monitoring feeds.
+    truth = "feed,hospital_id,month,measurement_date,patient_id,measure,standard_unit,standard_value,is_abnormal"
+    assert not is_monitoring_file(truth.encode())
+    assert not is_monitoring_file(b"trial_id,title\nNCT1,x\n")
 
 
-def test_each_bad_row_is_reported_with_line_column_and_reason(tmp_path: Path) -> None:
-    result = validate_batch(_batch(tmp_path, VITALS))
-    problems = {(p.line, p.column): p.reason for p in result.problems}
+def test_version_comes_from_the_name_suffix() -> None:
+    assert file_version("labs/labs_H002_2024-03_v2.csv") == 2
+    assert file_version("vitals_2024_V12.csv") == 12
+    assert file_version("vitals_2024.csv") == 1
+    assert file_version("deliveries.zip!march/vitals_v3.csv") == 3
+
+
+def test_each_bad_row_is_reported_with_line_column_and_reason() -> None:
+    batches = _by_key(VITALS)
+    assert set(batches) == {("H001", "2024-01"), ("H002", "2024-01")}
+    h001 = batches[("H001", "2024-01")]
+    problems = {(p.line, p.column): p.reason for p in h001.problems}
     assert problems == {
         (5, "<row>"): "duplicate row",
         (6, "measurement_date"): "invalid date: measurement_date='2024-01-32'",
         (7, "vital_type"): "unknown vital_type: vital_type='respiratory_rate'",
         (8, "value"): "value out of physiological range: value='98.6'",
         (9, "value"): "invalid value: value='n/a'",
-        (10, "hospital_id"): "hospital mismatch: not the file's hospital H001: hospital_id='H002'",
         (11, "unit"): "unknown unit: unit='stone'",
     }
-    assert result.rows_received == 10
-    assert [row["line_number"] for row in result.accepted] == [2, 3, 4]
+    assert h001.rows_received == 9
+    assert [row["line_number"] for row in h001.accepted] == [2, 3, 4]
     # Both date formats are read as the same day.
-    assert {row["measurement_date"].isoformat() for row in result.accepted} == {"2024-01-05"}
+    assert {row["measurement_date"].isoformat() for row in h001.accepted} == {"2024-01-05"}
+    # Another hospital's row is another batch, not a mismatch.
+    h002 = batches[("H002", "2024-01")]
+    assert (h002.rows_received, h002.problems, [r["line_number"] for r in h002.accepted]) == (1, [], [10])
+    assert h002.batch_id == "vitals_H001_2024-01.csv#vitals/H002/2024-01"
 
 
-def test_share_of_bad_rows_decides_refusal(tmp_path: Path) -> None:
-    result = validate_batch(_batch(tmp_path, VITALS))
-    assert result.bad_share == 0.7
-    assert result.refusal(0.8) is None
-    message = result.refusal(0.2)
+def test_share_of_bad_rows_decides_refusal() -> None:
+    h001 = _by_key(VITALS)[("H001", "2024-01")]
+    assert round(h001.bad_share, 4) == round(6 / 9, 4)
+    assert h001.refusal(0.8) is None
+    message = h001.refusal(0.2)
     assert message is not None
-    assert message.startswith("vitals_H001_2024-01.csv: 7 of 10 rows (70%) failed validation")
+    assert message.startswith(
+        "vitals_H001_2024-01.csv (vitals, hospital H001, 2024-01): 6 of 9 rows (67%) failed validation"
+    )
     assert "above the 20% threshold" in message
+
+
+def test_rows_of_many_hospitals_and_months_form_batches_and_unreadable_ones_are_attributed() -> None:
+    text = """hospital_id,measurement_date,patient_id,vital_type,value,unit
+H001,2024-01-05,P1,heart_rate,70,bpm
+H001,2024-02-05,P1,heart_rate,71,bpm
+H002,03/01/2024,P2,heart_rate,72,bpm
+H001,yesterday,P1,heart_rate,73,bpm
+H002,31/13/2024,P2,heart_rate,74,bpm
+,2024-02-09,P3,heart_rate,75,bpm
+,2024-03-09,P3,heart_rate,76,bpm
+H001,26/01/2999,P1,heart_rate,77,bpm
+"""
+    batches = _by_key(text, "vitals_2024.csv")
+    lines = {
+        key: ([row["line_number"] for row in batch.accepted], sorted({p.line for p in batch.problems}))
+        for key, batch in batches.items()
+    }
+    assert lines == {
+        ("H001", "2024-01"): ([2], []),
+        # The only batch of February: the row with no hospital counts against it.
+        ("H001", "2024-02"): ([3], [7]),
+        # The only batch of H002: its row with an impossible date counts against it.
+        ("H002", "2024-01"): ([4], [6]),
+        # H001 has two months and no batch has March: these rows belong to no single batch.
+        (UNATTRIBUTED, UNATTRIBUTED): ([], [5, 8, 9]),
+    }
+    unattributed = batches[(UNATTRIBUTED, UNATTRIBUTED)]
+    assert (unattributed.rows_received, unattributed.file_rows) == (3, 8)
+    assert unattributed.batch_id == "vitals_2024.csv#vitals/?/?"
+    assert unattributed.refusal(0.5) is None
+    assert unattributed.refusal(0.2).startswith(
+        "vitals_2024.csv (rows with no readable hospital or date): 3 of the file's 8 rows (38%)"
+    )
+    assert batch_keys(text.encode()) == {
+        ("vitals", "H001", "2024-01"),
+        ("vitals", "H001", "2024-02"),
+        ("vitals", "H002", "2024-01"),
+    }
+
+
+def test_a_file_that_cannot_be_read_is_one_refused_batch_naming_why() -> None:
+    header_only = validate_file("labs_2024.csv", b"hospital_id,test_date,patient_id,test_type,result_value,unit\n")
+    (batch,) = header_only.batches
+    assert batch.key == ("labs", UNATTRIBUTED, UNATTRIBUTED)
+    assert [(p.line, p.column) for p in batch.problems] == [(1, "<file>")]
+    assert batch.refusal(1.0) == (
+        "labs_2024.csv: unreadable file: missing required column(s) reference_range; header is "
+        "['hospital_id', 'test_date', 'patient_id', 'test_type', 'result_value', 'unit']"
+    )
+    empty = validate_file("vitals_2024.csv", b"hospital_id,measurement_date,patient_id,vital_type,value,unit\n")
+    assert empty.batches[0].refusal(1.0) == "vitals_2024.csv: the file has no data rows"

@@ -231,3 +231,23 @@ def test_a_missing_configured_manifest_is_an_import_error(
     errors = parse_dags().import_errors
     assert len(errors) == 1
     assert "CTW_DBT_MANIFEST=" in next(iter(errors.values()))
+
+
+def test_an_extract_task_reads_the_files_named_in_its_input_variable(dag_module, demo_data, tmp_path, monkeypatch):
+    """``CTW_INPUT_<SOURCE>`` is the DAG's ``--input``: here a renamed EU register download."""
+    import duckdb
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    download = demo_data / "euctr" / "euctr_download_text_ctrdata_test.txt"
+    (inbox / "delivered.txt").write_bytes(download.read_bytes())
+    monkeypatch.setenv("CTW_INPUT_EUCTR", str(inbox))
+    monkeypatch.setenv("CTW_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("CTW_PIPELINES_DIR", str(tmp_path / "dlt_pipelines"))
+
+    described = dag_module.extract_source("euctr")
+
+    assert "rows loaded" in described
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        locations = {row[0] for row in connection.execute("select source_location from raw_euctr.protocols").fetchall()}
+    assert locations and all(location.startswith("delivered.txt") for location in locations)

@@ -1,26 +1,49 @@
 {#-
-    A source table that may not exist yet. dlt creates a child table (e.g. studies__keywords) only
-    once some record has a non-empty list; until then this reads as an empty relation with the
-    given columns, so staging models build on any load. `columns` maps names to dbt type names
-    (translated per adapter).
+    A source table that may not exist: every staging model reads its sources through this.
+    A source not loaded yet has no raw schema (`ctw build` names those sources and builds their
+    models empty), and dlt creates a child table (e.g. studies__keywords) only once some record
+    has a non-empty list. An absent table reads as an empty relation with the columns declared
+    with a `data_type` on the source table in `_<source>__sources.yml` (dbt type names,
+    translated per adapter): the columns the staging model reads, typed as dlt loads them.
+    `columns` (names to types) overrides the YAML, for a shape shared by every source.
+    In a unit test `source()` is the test's fixture, a CTE, which is read as it is.
 -#}
-{% macro source_or_empty(source_name, table_name, columns) -%}
+{% macro source_or_empty(source_name, table_name, columns=none) -%}
     {%- set relation = source(source_name, table_name) -%}
-    {%- set existing = none -%}
-    {%- if execute -%}
-        {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
-    {%- endif -%}
-    {%- if existing is not none or not execute -%}
+    {%- if not execute or relation.is_cte -%}
+        {{ relation }}
+    {%- elif adapter.get_relation(relation.database, relation.schema, relation.identifier) is not none -%}
         {{ relation }}
     {%- else -%}
+        {%- set declared = columns if columns is not none else source_column_types(source_name, table_name) -%}
+        {%- if not declared -%}
+            {{ exceptions.raise_compiler_error(
+                "source " ~ source_name ~ "." ~ table_name ~ " (" ~ relation ~ ") does not exist and declares"
+                ~ " no column with a data_type in its sources YAML, so it cannot be read as empty") }}
+        {%- endif -%}
         (
             select
-                {%- for name, type in columns.items() %}
-                cast(null as {{ api.Column.translate_type(type) }}) as {{ name }}{{ "," if not loop.last }}
+                {%- for name, type in declared.items() %}
+                cast(null as {{ api.Column.translate_type(type) }}) as {{ adapter.quote(name) }}{{ "," if not loop.last }}
                 {%- endfor %}
             where 1 = 0
         )
     {%- endif -%}
+{%- endmacro %}
+
+{#- The columns of a source table declared with a `data_type`, in YAML order: {name: type}. -#}
+{% macro source_column_types(source_name, table_name) -%}
+    {%- set types = {} -%}
+    {%- for node in graph.sources.values() -%}
+        {%- if node.source_name == source_name and node.name == table_name -%}
+            {%- for column in node.columns.values() -%}
+                {%- if column.data_type -%}
+                    {%- do types.update({column.name: column.data_type}) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(types) }}
 {%- endmacro %}
 
 {#-

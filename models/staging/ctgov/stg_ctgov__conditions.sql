@@ -2,11 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('ctgov', 'studies__conditions', {
-            'nct_id': 'string',
-            'condition_name': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('ctgov', 'studies__conditions') }}
 
 ),
 

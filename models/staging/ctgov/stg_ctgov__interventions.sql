@@ -2,13 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('ctgov', 'studies__interventions', {
-            'nct_id': 'string',
-            'type': 'string',
-            'name': 'string',
-            'description': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('ctgov', 'studies__interventions') }}
 
 ),
 

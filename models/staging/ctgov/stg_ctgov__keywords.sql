@@ -2,11 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('ctgov', 'studies__keywords', {
-            'nct_id': 'string',
-            'keyword': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('ctgov', 'studies__keywords') }}
 
 ),
 

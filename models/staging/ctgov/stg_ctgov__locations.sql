@@ -2,16 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('ctgov', 'studies__locations', {
-            'nct_id': 'string',
-            'facility': 'string',
-            'status': 'string',
-            'city': 'string',
-            'state': 'string',
-            'zip': 'string',
-            'country': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('ctgov', 'studies__locations') }}
 
 ),
 

@@ -2,14 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('ctgov', 'studies__outcomes', {
-            'nct_id': 'string',
-            'outcome_type': 'string',
-            'measure': 'string',
-            'time_frame': 'string',
-            'description': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('ctgov', 'studies__outcomes') }}
 
 ),
 

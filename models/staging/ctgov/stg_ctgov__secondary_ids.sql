@@ -2,13 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('ctgov', 'studies__secondary_ids', {
-            'nct_id': 'string',
-            'secondary_id': 'string',
-            'id_type': 'string',
-            'id_domain': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('ctgov', 'studies__secondary_ids') }}
 
 ),
 

@@ -2,13 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('ctgov', 'studies__sponsors', {
-            'nct_id': 'string',
-            'sponsor_role': 'string',
-            'sponsor_name': 'string',
-            'sponsor_class': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('ctgov', 'studies__sponsors') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('ctgov', 'studies') }}
+    select * from {{ source_or_empty('ctgov', 'studies') }}
 
 ),
 

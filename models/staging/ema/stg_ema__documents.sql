@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('ema', 'documents') }}
+    select * from {{ source_or_empty('ema', 'documents') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('ema', 'reports__findings') }}
+    select * from {{ source_or_empty('ema', 'reports__findings') }}
 
 ),
 

@@ -2,13 +2,13 @@ with
 
 source as (
 
-    select * from {{ source('euctr', 'protocols') }}
+    select * from {{ source_or_empty('euctr', 'protocols') }}
 
 ),
 
 sponsors as (
 
-    select * from {{ source('euctr', 'protocols__sponsors') }}
+    select * from {{ source_or_empty('euctr', 'protocols__sponsors') }}
     where sponsor_rank = 1
 
 ),

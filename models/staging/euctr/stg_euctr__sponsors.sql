@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('euctr', 'protocols__sponsors') }}
+    select * from {{ source_or_empty('euctr', 'protocols__sponsors') }}
 
 ),
 

@@ -2,11 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('ictrp', 'trials__conditions', {
-            'trial_id': 'string',
-            'condition_name': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('ictrp', 'trials__conditions') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('ictrp', 'trials__secondary_ids') }}
+    select * from {{ source_or_empty('ictrp', 'trials__secondary_ids') }}
 
 ),
 

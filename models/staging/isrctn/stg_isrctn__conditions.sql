@@ -2,11 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('isrctn', 'trials__conditions', {
-            'isrctn': 'string',
-            'condition_name': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('isrctn', 'trials__conditions') }}
 
 ),
 

@@ -2,11 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('isrctn', 'trials__countries', {
-            'isrctn': 'string',
-            'country_name': 'string',
-            '_dlt_list_idx': 'bigint',
-        }) }}
+    select * from {{ source_or_empty('isrctn', 'trials__countries') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('isrctn', 'trials__secondary_numbers') }}
+    select * from {{ source_or_empty('isrctn', 'trials__secondary_numbers') }}
 
 ),
 

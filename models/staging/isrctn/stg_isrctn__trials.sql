@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('isrctn', 'trials') }}
+    select * from {{ source_or_empty('isrctn', 'trials') }}
 
 ),
 

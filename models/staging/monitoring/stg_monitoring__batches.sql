@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('monitoring', 'batches') }}
+    select * from {{ source_or_empty('monitoring', 'batches') }}
 
 ),
 
@@ -10,6 +10,7 @@ renamed as (
 
     select
         ----------  ids
+        batch_id,
         batch_file,
         hospital_id,
 

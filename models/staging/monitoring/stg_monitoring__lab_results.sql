@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('monitoring', 'labs') }}
+    select * from {{ source_or_empty('monitoring', 'labs') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ quarantine_source('monitoring') }}
+    select * from {{ source_or_empty('monitoring', 'quarantine') }}
 
 ),
 
@@ -11,6 +11,7 @@ renamed as (
     select
         ----------  ids
         quarantine_id,
+        batch_id,
 
         ----------  strings
         location as batch_file,
@@ -33,6 +34,7 @@ final as (
     select
         ----------  ids
         quarantine_id,
+        batch_id,
 
         ----------  strings
         batch_file,

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('monitoring', 'vitals') }}
+    select * from {{ source_or_empty('monitoring', 'vitals') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('omop', 'cohort_membership') }}
+    select * from {{ source_or_empty('omop', 'cohort_membership') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('omop', 'condition_occurrence') }}
+    select * from {{ source_or_empty('omop', 'condition_occurrence') }}
 
 ),
 

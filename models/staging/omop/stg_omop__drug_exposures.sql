@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('omop', 'drug_exposure') }}
+    select * from {{ source_or_empty('omop', 'drug_exposure') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('omop', 'observation') }}
+    select * from {{ source_or_empty('omop', 'observation') }}
 
 ),
 

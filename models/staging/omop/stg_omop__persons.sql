@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('omop', 'person') }}
+    select * from {{ source_or_empty('omop', 'person') }}
 
 ),
 

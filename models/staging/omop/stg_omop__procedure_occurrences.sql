@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('omop', 'procedure_occurrence') }}
+    select * from {{ source_or_empty('omop', 'procedure_occurrence') }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 source as (
 
-    select * from {{ source('patients', 'medications') }}
+    select * from {{ source_or_empty('patients', 'medications') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('patients', 'participations') }}
+    select * from {{ source_or_empty('patients', 'participations') }}
 
 ),
 

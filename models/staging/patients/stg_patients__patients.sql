@@ -6,7 +6,7 @@ with
 
 source as (
 
-    select * from {{ source('patients', 'patients') }}
+    select * from {{ source_or_empty('patients', 'patients') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('patients', 'studies') }}
+    select * from {{ source_or_empty('patients', 'studies') }}
 
 ),
 

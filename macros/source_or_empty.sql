@@ -12,7 +12,7 @@
     {%- set relation = source(source_name, table_name) -%}
     {%- if not execute or relation.is_cte -%}
         {{ relation }}
-    {%- elif adapter.get_relation(relation.database, relation.schema, relation.identifier) is not none -%}
+    {%- elif source_table_exists(relation) -%}
         {{ relation }}
     {%- else -%}
         {%- set declared = columns if columns is not none else source_column_types(source_name, table_name) -%}
@@ -29,6 +29,29 @@
             where 1 = 0
         )
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    Whether a source table exists. On Spark this asks the catalog for that one name: dbt-spark's
+    relation listing (SHOW TABLE EXTENDED over the whole schema) describes every view of the
+    raw schema and reads a "table or view not found" error as an empty schema, which would make
+    a registered source look absent and read as empty.
+-#}
+{% macro source_table_exists(relation) -%}
+    {{ return(adapter.dispatch('source_table_exists', 'clinical_trials_warehouse')(relation)) }}
+{%- endmacro %}
+
+{% macro default__source_table_exists(relation) -%}
+    {{ return(adapter.get_relation(relation.database, relation.schema, relation.identifier) is not none) }}
+{%- endmacro %}
+
+{% macro spark__source_table_exists(relation) -%}
+    {%- set schemas = run_query("show schemas like '" ~ relation.schema ~ "'") -%}
+    {%- if schemas.rows | length == 0 -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set tables = run_query("show tables in " ~ relation.schema ~ " like '" ~ relation.identifier ~ "'") -%}
+    {{ return(tables.rows | length > 0) }}
 {%- endmacro %}
 
 {#- The columns of a source table declared with a `data_type`, in YAML order: {name: type}. -#}

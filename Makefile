@@ -127,7 +127,7 @@ LINT_PROCESSES ?= 2
 lint: install-dev
 	mkdir -p $(SESSION_DIR)
 	$(TEST_ENV) $(BIN)/sqlfluff lint models analyses snapshots --processes $(LINT_PROCESSES)
-	$(BIN)/ruff check extract tests dags benchmarks
+	$(BIN)/ruff check extract ctw sample_data tests dags benchmarks
 
 docs: install
 	$(BIN)/ctw docs

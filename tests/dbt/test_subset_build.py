@@ -1,11 +1,13 @@
 """Any subset of sources builds: `ctw build` on a warehouse where only some sources were loaded
 exits 0, builds what those sources feed, builds the models of the others empty, and names the
-absent sources in one line. Each test loads its sources into an empty scratch warehouse."""
+absent sources in one line. The two subsets load into their own empty warehouses and build side
+by side (two processes: the suite otherwise keeps one core busy)."""
 
 from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -23,8 +25,9 @@ ABSENT_LINE = re.compile(r"^absent sources \(not loaded\): (.+) — their models
 
 
 def _load_and_build(scratch: Warehouse, *sources: str) -> tuple[set[str], dict[str, str]]:
-    """Extract the sources' bundled data, `ctw build`; the sources the build names absent, and the
-    status of every node it ran."""
+    """Extract the sources' bundled data into the empty ``scratch``, `ctw build`; the sources the
+    build names absent, and the status of every node it ran."""
+    scratch.reset()
     extracted = scratch.ctw("extract", *sources, "--no-progress")
     assert extracted.returncode == 0, extracted.stderr[-3000:]
     built = scratch.ctw("build")
@@ -38,9 +41,20 @@ def _ran(status: dict[str, str], fragment: str) -> dict[str, str]:
     return {unique_id: value for unique_id, value in status.items() if fragment in unique_id}
 
 
-def test_the_registries_alone_build_the_trial_marts(warehouse: Path) -> None:
-    scratch = Warehouse("scratch")
-    absent, status = _load_and_build(scratch, *REGISTRIES)
+SUBSETS = {"registries": REGISTRIES, "patients": ("patients",)}
+
+
+@pytest.fixture(scope="module")
+def subset_builds() -> dict[str, tuple[Warehouse, set[str], dict[str, str]]]:
+    """Both subsets loaded and built at once, each in its own warehouse."""
+    warehouses = {name: Warehouse(f"subset_{name}") for name in SUBSETS}
+    with ThreadPoolExecutor(max_workers=len(SUBSETS)) as pool:
+        futures = {name: pool.submit(_load_and_build, warehouses[name], *SUBSETS[name]) for name in SUBSETS}
+        return {name: (warehouses[name], *future.result()) for name, future in futures.items()}
+
+
+def test_the_registries_alone_build_the_trial_marts(subset_builds) -> None:
+    scratch, absent, status = subset_builds["registries"]
 
     assert absent == {"monitoring", "omop", "patients"}
     assert set(status.values()) <= PASSED
@@ -63,9 +77,8 @@ def test_the_registries_alone_build_the_trial_marts(warehouse: Path) -> None:
     assert "Patients in more than one trial (%): no data" in figures.stdout
 
 
-def test_the_patient_files_alone_build_the_patient_marts(warehouse: Path) -> None:
-    scratch = Warehouse("scratch")
-    absent, status = _load_and_build(scratch, "patients")
+def test_the_patient_files_alone_build_the_patient_marts(subset_builds) -> None:
+    scratch, absent, status = subset_builds["patients"]
 
     assert absent == {*REGISTRIES, "monitoring", "omop"}
     assert set(status.values()) <= PASSED

@@ -35,12 +35,36 @@ renamed as (
 
 ),
 
+latest_loads as (
+
+    select
+        feed,
+        hospital_id,
+        batch_month,
+        max(processed_at) as last_loaded_at
+    from renamed
+    where batch_status = 'loaded'
+    group by feed, hospital_id, batch_month
+
+),
+
 final as (
 
     select
         renamed.*,
-        renamed.batch_status = 'superseded' as is_superseded
+        -- Superseded in its own run, or loaded and then replaced by a delivery a later run
+        -- loaded (the raw row keeps the status it was given when it was processed).
+        coalesce(
+            renamed.batch_status = 'superseded'
+            or (renamed.batch_status = 'loaded' and renamed.processed_at < latest_loads.last_loaded_at),
+            false
+        ) as is_superseded
     from renamed
+    left join latest_loads
+        on
+            renamed.feed = latest_loads.feed
+            and renamed.hospital_id = latest_loads.hospital_id
+            and renamed.batch_month = latest_loads.batch_month
 
 )
 

@@ -11,7 +11,6 @@ Incremental loading of file exports works on two levels:
 
 from __future__ import annotations
 
-import codecs
 import difflib
 import hashlib
 import json
@@ -25,7 +24,7 @@ from typing import Any
 import dlt
 from pydantic import BaseModel, ValidationError
 
-from extract.inputs import InputPath
+from extract.inputs import BOMS, InputPath
 from extract.quarantine import Rejection, quarantine_item
 
 log = logging.getLogger("ctw.extract")
@@ -72,12 +71,6 @@ def new_files(files: Iterable[InputFile], state_key: str = "loaded_files") -> It
 # or summary of 100,000 characters, and a runaway field would bloat every table it reaches.
 MAX_FIELD_CHARS = 100_000
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 def decode_bytes(raw: bytes) -> str:
@@ -85,7 +78,7 @@ def decode_bytes(raw: bytes) -> str:
 
     Raises ``UnicodeDecodeError`` whose reason names the likely encoding otherwise.
     """
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if raw.startswith(bom):
             return raw.decode(codec)
     try:

@@ -115,15 +115,19 @@ class Found:
             self.passed_over.append(location)
 
 
+# Byte-order marks and their codecs (UTF-32 first: its little-endian mark starts with UTF-16's).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def head_text(head: bytes) -> str:
     """The start of a file as text: UTF-8 (a BOM dropped), UTF-16/32 by their BOM, else Latin-1.
-    Only for recognising a file; sources decode the whole file strictly."""
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    Only for recognising a file; sources decode the whole file strictly (``extract.files``)."""
+    for bom, codec in BOMS:
         if head.startswith(bom):
             return head.decode(codec, errors="ignore")
     try:
@@ -162,9 +166,9 @@ def has_columns(header: Iterable[str], signature: Iterable[str], *, at_least: in
     return found >= (len(wanted) if at_least is None else at_least)
 
 
-def xlsx_headers(path: Path) -> list[list[str]]:
-    """The first row of every sheet of an Excel workbook, as :func:`column_name` writes names;
-    raises ``ValueError`` for a file that is not a workbook."""
+def xlsx_sheets(path: Path) -> list[tuple[str, list[str]]]:
+    """(title, first row) of every sheet of an Excel workbook, names as :func:`column_name`
+    writes them; raises ``ValueError`` for a file that is not a workbook."""
     import openpyxl
 
     try:
@@ -175,7 +179,7 @@ def xlsx_headers(path: Path) -> list[list[str]]:
         headers = []
         for sheet in book.worksheets:
             first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-            headers.append([column_name(cell) for cell in first if cell is not None])
+            headers.append((sheet.title, [column_name(cell) for cell in first if cell is not None]))
         return headers
     finally:
         book.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.files import InputFile, clean, decode_text, missing_columns
-from extract.inputs import csv_header, has_columns, xlsx_headers
+from extract.inputs import csv_header, has_columns, xlsx_sheets
 from extract.quarantine import Rejection
 
 from .settings import LABELLED_CONFIDENCE, PATTERN_ONLY_CONFIDENCE, REQUIRED_COLUMNS, SOURCE_NAME
@@ -215,7 +215,7 @@ def is_ema_listing(head: bytes) -> bool:
 def is_ema_listing_workbook(path: Path) -> bool:
     """Whether an Excel workbook has a sheet whose first row names three of the listing's columns
     (or is a blank workbook, which the source quarantines as such)."""
-    headers = xlsx_headers(path)
+    headers = [header for _, header in xlsx_sheets(path)]
     return not any(headers) or any(has_columns(header, LISTING_SIGNATURE, at_least=3) for header in headers)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from extract.files import decode_bytes, missing_columns, undecodable_reason
-from extract.inputs import HEAD_BYTES, InputPath, csv_header, head_text
+from extract.inputs import HEAD_BYTES, InputPath, csv_header, head_text, xlsx_sheets
 
 from .models import HEADER_ALIASES, REQUIRED, canonical_header, header_key
 
@@ -74,20 +74,7 @@ def is_patient_file(path: Path) -> bool:
     """Whether a delivered file holds one of the tables: a CSV or JSON-lines file whose header
     (first object's keys) names a table's columns, or a workbook with such a sheet."""
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception:  # openpyxl raises several unrelated types for a file that is not a workbook
-            return False
-        try:
-            for sheet in workbook.worksheets:
-                header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-                if table_from_columns(header) or table_for(sheet.title):
-                    return True
-            return False
-        finally:
-            workbook.close()
+        return any(table_from_columns(header) or table_for(title) for title, header in xlsx_sheets(path))
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     if path.suffix.lower() == ".jsonl":

@@ -1,7 +1,7 @@
 {#-
     Copy every table of some schemas to Parquet folders, `<to>/<schema>/<table>/`, so that another
     engine can read exactly what this one built. CI exports the Spark marts and OMOP tables and
-    compares them with DuckDB's (extract/compare_engines.py):
+    compares them with DuckDB's (ctw/compare_engines.py):
 
         dbt run-operation export_relations --target spark --args '{schemas: [marts, omop], to: /tmp/x}'
 -#}

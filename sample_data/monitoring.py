@@ -30,7 +30,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from extract.settings import DEMO_DATA_DIR
-from extract.sources.monitoring.settings import LABS, LABS_COLUMNS, PLAUSIBLE_RANGES, VITALS, VITALS_COLUMNS
+from extract.sources.monitoring.settings import LABS, LABS_COLUMNS, VITALS, VITALS_COLUMNS
+from extract.sources.monitoring.vocabulary import vocabulary
 
 SEED = 20240131
 HOSPITALS = ("H001", "H002")
@@ -38,6 +39,31 @@ MONTHS = ("2024-01", "2024-02", "2024-03")
 # (feed, hospital, month) restated by a late second version of the file.
 RESTATED = ((VITALS, "H002", "2024-01"),)
 
+# The measures of each feed the demo files carry, in the order the generator draws them.
+MEASURES = {
+    VITALS: ("temperature", "weight", "heart_rate", "systolic_bp", "diastolic_bp"),
+    LABS: ("glucose", "total_cholesterol", "hdl_cholesterol", "hemoglobin"),
+}
+# The generator's own limits per (measure, unit): values are clamped inside them, and the
+# out-of-range faults are drawn from them (ten times the upper limit, minus the lower one, zero),
+# all outside the possible bounds of seeds/monitoring_measures.csv that the loader checks.
+LIMITS = {
+    ("temperature", "°C"): (25.0, 45.0),
+    ("temperature", "°F"): (77.0, 113.0),
+    ("weight", "kg"): (0.3, 400.0),
+    ("weight", "lb"): (0.66, 880.0),
+    ("heart_rate", "bpm"): (20.0, 300.0),
+    ("systolic_bp", "mmHg"): (40.0, 300.0),
+    ("diastolic_bp", "mmHg"): (20.0, 200.0),
+    ("glucose", "mg/dL"): (10.0, 2000.0),
+    ("glucose", "mmol/L"): (0.5, 111.0),
+    ("total_cholesterol", "mg/dL"): (40.0, 1000.0),
+    ("total_cholesterol", "mmol/L"): (1.0, 26.0),
+    ("hdl_cholesterol", "mg/dL"): (5.0, 200.0),
+    ("hdl_cholesterol", "mmol/L"): (0.1, 5.2),
+    ("hemoglobin", "g/dL"): (2.0, 25.0),
+    ("hemoglobin", "g/L"): (20.0, 250.0),
+}
 # The unit each hospital reports a measure in; H001 is metric/SI, H002 US conventional.
 HOSPITAL_UNITS = {
     "H001": {
@@ -74,27 +100,6 @@ REFERENCE_RANGES = {
     ("hemoglobin", "g/dL"): "12-17.5",
     ("hemoglobin", "g/L"): "120-175",
 }
-# Standard unit and normal range per measure (the same figures as seeds/monitoring_measures.csv).
-STANDARD = {
-    "temperature": ("c", 36.1, 37.8),
-    "weight": ("kg", None, None),
-    "heart_rate": ("bpm", 60.0, 100.0),
-    "systolic_bp": ("mmhg", 90.0, 139.0),
-    "diastolic_bp": ("mmhg", 60.0, 89.0),
-    "glucose": ("mg_dl", 70.0, 100.0),
-    "total_cholesterol": ("mg_dl", None, 200.0),
-    "hdl_cholesterol": ("mg_dl", 40.0, None),
-    "hemoglobin": ("g_dl", 12.0, 17.5),
-}
-# Reported value -> standard unit, written in the same arithmetic order as the dbt macro.
-CONVERSIONS = {
-    ("temperature", "°F"): lambda v: (v - 32) * 5 / 9,
-    ("weight", "lb"): lambda v: v * 0.45359237,
-    ("glucose", "mmol/L"): lambda v: v * 18.016,
-    ("total_cholesterol", "mmol/L"): lambda v: v * 38.67,
-    ("hdl_cholesterol", "mmol/L"): lambda v: v * 38.67,
-    ("hemoglobin", "g/L"): lambda v: v / 10,
-}
 # (mean, sd, decimals) of plausible values per (measure, unit).
 DISTRIBUTIONS = {
     ("temperature", "°C"): (36.9, 0.6, 1),
@@ -113,7 +118,8 @@ DISTRIBUTIONS = {
     ("hemoglobin", "g/dL"): (13.8, 1.5, 1),
     ("hemoglobin", "g/L"): (138.0, 15.0, 0),
 }
-UNKNOWN_TYPES = {VITALS: ("respiratory_rate", "bmi"), LABS: ("vitamin_d", "crp")}
+# Types no row of seeds/monitoring_measures.csv names.
+UNKNOWN_TYPES = {VITALS: ("pain_score", "bmi"), LABS: ("vitamin_d", "ferritin")}
 FAULT_KINDS = ("duplicate", "out_of_range", "unknown_type", "bad_date", "bad_value")
 
 
@@ -136,8 +142,13 @@ def _value_text(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}"
 
 
-def _measures(feed: str) -> list[str]:
-    return [measure for (f, measure) in PLAUSIBLE_RANGES if f == feed]
+def _standard(feed: str, measure: str, unit: str, value: float) -> tuple[str, float, float | None, float | None]:
+    """(canonical unit, value in it, normal low, normal high) from the vocabulary seeds."""
+    vocab = vocabulary()
+    known = vocab.measure(feed, measure)
+    conversion = vocab.conversion(known, unit) if known else None
+    assert known and conversion, (measure, unit)
+    return known.canonical_unit, conversion.apply(value), known.normal_low, known.normal_high
 
 
 def _is_abnormal(value: float, low: float | None, high: float | None) -> bool:
@@ -165,7 +176,7 @@ def make_batch(
     version: int = 1,
 ) -> Batch:
     """One monthly file: ``clean_rows`` valid measurements plus ``bad_rows`` faulty ones."""
-    measures = _measures(feed)
+    measures = MEASURES[feed]
     units = HOSPITAL_UNITS[hospital_id]
     first = date.fromisoformat(f"{month}-01")
     days = [(first + timedelta(days=i)) for i in range(31) if (first + timedelta(days=i)).month == first.month]
@@ -181,12 +192,11 @@ def make_batch(
                 break
             unit = units[measure]
             mean, sd, decimals = DISTRIBUTIONS[(measure, unit)]
-            low_ok, high_ok = PLAUSIBLE_RANGES[(feed, measure)][unit]
+            low_ok, high_ok = LIMITS[(measure, unit)]
             value = float(_value_text(min(max(rng.gauss(mean, sd), low_ok), high_ok), decimals))
             date_text = day.isoformat() if rng.random() < iso_share else day.strftime("%d/%m/%Y")
             value_text = _value_text(value, decimals)
-            standard = CONVERSIONS.get((measure, unit), lambda v: v)(value)
-            standard_unit, normal_low, normal_high = STANDARD[measure]
+            standard_unit, standard, normal_low, normal_high = _standard(feed, measure, unit, value)
             if feed == VITALS:
                 row = {
                     "hospital_id": hospital_id,
@@ -239,7 +249,7 @@ def make_batch(
         bad = dict(original)
         bad["patient_id"] = f"P{hospital_id[1:]}9{i:03d}"
         if kind == "out_of_range":
-            low_ok, high_ok = PLAUSIBLE_RANGES[(feed, bad[type_column])][bad["unit"]]
+            low_ok, high_ok = LIMITS[(bad[type_column], bad["unit"])]
             bad[value_column] = rng.choice([_value_text(high_ok * 10, 1), _value_text(-low_ok, 1), "0"])
         elif kind == "unknown_type":
             bad[type_column] = rng.choice(UNKNOWN_TYPES[feed])

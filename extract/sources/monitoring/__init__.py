@@ -20,7 +20,8 @@ unattributed pseudo-batch (hospital and month ``?``), whose rows are all quarant
   ``batch_id`` the row counts against);
 * ``batches``: one row per (file, feed, hospital, month), keyed on ``batch_id``
   (``<location>#<feed>/<hospital>/<month>``), with its row counts and whether it was loaded,
-  refused (too many bad rows) or superseded (another delivery of the batch won).
+  refused (too many bad rows), superseded (another delivery of the batch won) or empty (a file
+  with a header and no data rows, or blank: a notice names it, nothing is refused).
 
 **Which delivery of a batch wins.** Among the files found in one run that hold the same (feed,
 hospital, month), counting unchanged files loaded by earlier runs that are still among the
@@ -46,6 +47,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,6 +63,7 @@ from extract.settings import DEMO_DATA_DIR
 
 from .settings import DATASET_NAME, FEEDS, LABS, SOURCE_NAME, VITALS, max_bad_share
 from .validation import (
+    NO_DATA_ROWS,
     BatchRejected,
     ValidatedBatch,
     batch_keys,
@@ -119,7 +122,13 @@ TABLE_COLUMNS: dict[str, dict[str, Any]] = {
         "rows_rejected": {"data_type": "bigint", "nullable": False},
         "processed_at": {"data_type": "timestamp", "nullable": False},
     },
-    "quarantine": {**QUARANTINE_COLUMNS, "batch_id": {"data_type": "text", "nullable": True}},
+    "quarantine": {
+        **QUARANTINE_COLUMNS,
+        "batch_id": {"data_type": "text", "nullable": True},
+        # The offending cell and the measure the row names, for the unknown-vocabulary report.
+        "rejected_value": {"data_type": "text", "nullable": True},
+        "measure_code": {"data_type": "text", "nullable": True},
+    },
 }
 
 _PRIMARY_KEYS = {
@@ -212,6 +221,8 @@ def _quarantine_rows(batch: ValidatedBatch) -> list[dict[str, Any]]:
                 SOURCE_NAME, batch.location, problem.reason, str(problem.line), problem.column, problem.raw or None
             ).to_row(),
             "batch_id": batch.batch_id,
+            "rejected_value": problem.value,
+            "measure_code": problem.measure_code,
         }
         for problem in batch.problems
     ]
@@ -262,6 +273,12 @@ def monitoring_files(
         validated = validate_file(delivery.location, delivery.file.read_bytes())
         refused = False
         for batch in validated.batches:
+            if batch.is_empty:
+                notice = f"monitoring: {delivery.location} has no data rows (header only or blank): nothing to load"
+                log.warning(notice)
+                print(notice, file=sys.stderr)
+                yield _for_table("batches", [_batch_row(delivery, batch, "empty", NO_DATA_ROWS)])
+                continue
             winner = delivery if batch.is_unattributed else best.get(batch.key, delivery)
             if winner is not delivery:
                 reason = f"superseded by {winner.location}" + (" (loaded before)" if winner.unchanged else "")

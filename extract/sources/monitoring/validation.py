@@ -8,7 +8,14 @@ the missing or renamed column is reported and the file refused, rather than pass
 
 Every row is checked against the feed's schema. Rows that fail any check are rejected, one
 quarantine entry per failed check naming the file, line, column and reason; the rest are
-accepted with their date parsed.
+accepted with their date parsed. The measures, their aliases and units, the conversion to each
+measure's canonical unit and the physiologically possible bounds (checked after conversion) are
+the vocabulary seeds (:mod:`.vocabulary`); slashed dates are read in the order the site
+conventions seed declares for the hospital, day first otherwise (:mod:`extract.dates`).
+
+Rows repeating a measurement: an exact repeat of an earlier line, or the same value again for the
+same hospital, patient, date and measure, is a ``duplicate row`` (the first one loads); different
+values for the same hospital, patient, date and measure are all ``conflicting values``.
 
 A file may hold any number of hospitals and months. Its rows are grouped into **batches**, one
 per (feed, hospital, month): the ``hospital_id`` column and the month of the measurement or test
@@ -20,7 +27,11 @@ all (not decodable, empty, a required column missing) is one unattributed pseudo
 rows and the reason.
 
 A batch as a whole is refused when the share of its rows rejected exceeds a threshold: its
-rejections are still quarantined, but none of its rows are loaded. The unattributed pseudo-batch
+rejections are still quarantined, but none of its rows are loaded. Only rows of known measures
+in known units count: rows of a measure or unit the vocabulary lacks are quarantined (and
+reported per hospital) but never make a batch refused, so a hospital that starts sending a new
+measure keeps its other rows. A file with a header and no data rows (or blank) is *empty*: a notice
+names it and nothing is refused. The unattributed pseudo-batch
 has no rows to load; it is refused when its rows are more than that share of the file's rows, or
 when the file could not be read.
 """
@@ -31,7 +42,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -39,11 +50,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from extract.dates import AMBIGUOUS, IMPOSSIBLE, UNREADABLE, WRONG_ORDER, parse_date, site_conventions
 from extract.files import decode_bytes, missing_columns, undecodable_reason
 from extract.inputs import column_name, csv_header
 from extract.pipeline import SourceDataRejected
 
-from .settings import DATE_FORMATS, FEED_FIELDS, FEEDS, LABS, LABS_COLUMNS, PLAUSIBLE_RANGES, VITALS, VITALS_COLUMNS
+from .settings import DEFAULT_SLASH_ORDER, FEED_FIELDS, FEEDS, LABS, LABS_COLUMNS, SOURCE_NAME, VITALS, VITALS_COLUMNS
+from .vocabulary import Vocabulary, vocabulary
 
 HEADER_LINE = 1
 # Hospital and month of a file's unattributed pseudo-batch.
@@ -52,6 +65,9 @@ FEED_COLUMNS = {VITALS: VITALS_COLUMNS, LABS: LABS_COLUMNS}
 # A restatement names its version at the end of the file name: ``..._v2.csv``.
 VERSION_SUFFIX = re.compile(r"_v(?P<version>\d+)$", re.IGNORECASE)
 DELIMITERS = ",;\t|"
+# Reasons of rows whose measure or unit the vocabulary lacks (they never make a batch refused).
+UNKNOWN_PREFIX = "unknown "
+NO_DATA_ROWS = "the file has no data rows"
 
 
 class BatchRejected(SourceDataRejected):
@@ -83,6 +99,14 @@ class RowProblem:
     column: str
     reason: str
     raw: dict[str, str]
+    # The offending cell and the measure the row names (None when unknown), for the report.
+    value: str | None = None
+    measure_code: str | None = None
+
+    @property
+    def is_vocabulary(self) -> bool:
+        """An unknown measure or unit: a seed row to add, not a bad row."""
+        return self.reason.startswith(UNKNOWN_PREFIX)
 
 
 @dataclass
@@ -98,6 +122,8 @@ class ValidatedBatch:
     problems: list[RowProblem] = field(default_factory=list)
     # Data rows of the whole file: the unattributed pseudo-batch's share is of these.
     file_rows: int = 0
+    # A file with a header and no data rows (or blank): noticed, never refused.
+    is_empty: bool = False
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -122,9 +148,22 @@ class ValidatedBatch:
         return len({problem.line for problem in self.problems})
 
     @property
+    def rows_unknown_vocabulary(self) -> int:
+        """Rows of a measure or unit the vocabulary lacks."""
+        return len({problem.line for problem in self.problems if problem.is_vocabulary})
+
+    @property
+    def rows_rejected_known(self) -> int:
+        """Rejected rows of known measures in known units: what the threshold counts."""
+        unknown = {problem.line for problem in self.problems if problem.is_vocabulary}
+        return len({problem.line for problem in self.problems} - unknown)
+
+    @property
     def bad_share(self) -> float:
-        total = self.file_rows if self.is_unattributed else self.rows_received
-        return self.rows_rejected / total if total else 0.0
+        if self.is_unattributed:
+            return self.rows_rejected / self.file_rows if self.file_rows else 0.0
+        known = self.rows_received - self.rows_unknown_vocabulary
+        return self.rows_rejected_known / known if known else 0.0
 
     def refusal(self, max_bad_share: float) -> str | None:
         """Why the batch is refused, or None when its bad-row share is within the threshold."""
@@ -135,6 +174,8 @@ class ValidatedBatch:
             return None
         reasons: dict[str, int] = {}
         for problem in self.problems:
+            if problem.is_vocabulary and not self.is_unattributed:
+                continue
             category = problem.reason.split(":", 1)[0]
             reasons[category] = reasons.get(category, 0) + 1
         top = ", ".join(f"{name} ({count})" for name, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:3])
@@ -144,8 +185,11 @@ class ValidatedBatch:
                 f"have no readable hospital or date, above the {max_bad_share:.0%} threshold; most common "
                 f"problems: {top}. They are in the quarantine table."
             )
+        unknown = self.rows_unknown_vocabulary
+        known = self.rows_received - unknown
+        of = f"{known} rows of known measures and units" if unknown else f"{known} rows"
         return (
-            f"{self.label}: {self.rows_rejected} of {self.rows_received} rows "
+            f"{self.label}: {self.rows_rejected_known} of {of} "
             f"({self.bad_share:.0%}) failed validation, above the {max_bad_share:.0%} threshold; "
             f"most common problems: {top}. The batch was not loaded; its bad rows are in the quarantine table."
         )
@@ -166,15 +210,6 @@ class ValidatedFile:
     batches: list[ValidatedBatch]
 
 
-def _parse_date(text: str) -> date | None:
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _number(text: str) -> float | None:
     try:
         value = float(text)
@@ -183,60 +218,44 @@ def _number(text: str) -> float | None:
     return value if value == value else None  # NaN is not a measurement
 
 
+def _flag(column: str, error: str, failing: Any) -> pa.Check:
+    """A frame-wide check failing the rows where ``failing(frame)`` is true; reported on ``column``."""
+    return pa.Check(lambda frame: ~failing(frame).astype(bool), name=column, error=error)
+
+
 def feed_schema(feed: str) -> pa.DataFrameSchema:
     """The Pandera schema of one feed's typed frame (see :func:`_typed_frame`)."""
     date_column, type_column, value_column = FEED_FIELDS[feed]
-    known_types = sorted(measure for (f, measure) in PLAUSIBLE_RANGES if f == feed)
     columns: dict[str, pa.Column] = {
         "hospital_id": pa.Column(str, pa.Check(lambda s: s.str.len() > 0, error="missing hospital_id")),
         date_column: pa.Column(
             object,
-            nullable=False,
-            checks=[
-                pa.Check(lambda s: s.notna(), error="invalid date"),
-                pa.Check(
-                    lambda s: s.map(lambda day: day is None or day <= date.today()),
-                    error="date in the future",
-                ),
-            ],
+            nullable=True,
+            checks=pa.Check(
+                lambda s: s.map(lambda day: day is None or day <= date.today()),
+                error="date in the future",
+            ),
         ),
         "patient_id": pa.Column(str, pa.Check.str_matches(r"^\S+$", error="missing patient_id")),
-        type_column: pa.Column(str, pa.Check.isin(known_types, error=f"unknown {type_column}")),
+        type_column: pa.Column(str),
         value_column: pa.Column(float, nullable=True),
         "unit": pa.Column(str),
+        "measure_code": pa.Column(object, nullable=True),
+        "canonical_value": pa.Column(float, nullable=True),
     }
     if feed == LABS:
         columns["reference_range"] = pa.Column(str)
-
-    def unit_known(frame: pd.DataFrame) -> pd.Series:
-        return pd.Series(
-            [
-                (t not in known_types) or u in PLAUSIBLE_RANGES[(feed, t)]
-                for t, u in zip(frame[type_column], frame["unit"], strict=True)
-            ],
-            index=frame.index,
-        )
-
-    def value_present(frame: pd.DataFrame) -> pd.Series:
-        return frame[value_column].notna()
-
-    def value_plausible(frame: pd.DataFrame) -> pd.Series:
-        flags = []
-        for t, u, v in zip(frame[type_column], frame["unit"], frame[value_column], strict=True):
-            bounds = PLAUSIBLE_RANGES.get((feed, t), {}).get(u)
-            flags.append(bounds is None or pd.isna(v) or bounds[0] <= v <= bounds[1])
-        return pd.Series(flags, index=frame.index)
-
-    def not_duplicate(frame: pd.DataFrame) -> pd.Series:
-        return ~frame["_raw_line"].duplicated(keep="first")
-
     return pa.DataFrameSchema(
         columns,
         checks=[
-            pa.Check(unit_known, name="unit", error="unknown unit"),
-            pa.Check(value_present, name=value_column, error="invalid value"),
-            pa.Check(value_plausible, name=value_column, error="value out of physiological range"),
-            pa.Check(not_duplicate, name="<row>", error="duplicate row"),
+            _flag(date_column, "invalid date", lambda f: f["_date_problem"].isin([UNREADABLE, IMPOSSIBLE])),
+            _flag(date_column, "ambiguous date", lambda f: f["_date_problem"].isin([AMBIGUOUS, WRONG_ORDER])),
+            _flag(type_column, f"unknown {type_column}", lambda f: f["measure_code"].isna()),
+            _flag("unit", "unknown unit", lambda f: ~f["_unit_known"]),
+            _flag(value_column, "invalid value", lambda f: f[value_column].isna()),
+            _flag(value_column, "value out of physiological range", lambda f: ~f["_possible"]),
+            _flag("<row>", "duplicate row", lambda f: f["_duplicate"]),
+            _flag(value_column, "conflicting values", lambda f: f["_conflict"]),
         ],
         strict=False,
     )
@@ -246,9 +265,9 @@ class _Unreadable(ValueError):
     """The file cannot be read as a table of the feed; the message says why."""
 
 
-def _typed_frame(text: str, feed: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(raw text frame, typed frame): columns named as the feed names them (any order, case,
-    spaces, delimiter), cells stripped, dates parsed in either format, values as floats."""
+def _read_table(text: str, feed: str) -> pd.DataFrame:
+    """The file's cells as text: columns named as the feed names them (any order, case, spaces,
+    delimiter), cells stripped."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first.count)
     try:
@@ -260,13 +279,85 @@ def _typed_frame(text: str, feed: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     missing = missing_columns(expected, list(raw.columns))
     if missing:
         raise _Unreadable(missing)
-    raw = raw[expected].fillna("").apply(lambda column: column.str.strip())
-    date_column, _, value_column = FEED_FIELDS[feed]
+    return raw[expected].fillna("").apply(lambda column: column.str.strip()).reset_index(drop=True)
+
+
+def _dates(raw: pd.DataFrame, feed: str, conventions: dict[str, str]) -> tuple[list[Any], list[Any], list[str]]:
+    """(date or None, problem or None, slash order) of each row, in its hospital's order."""
+    date_column = FEED_FIELDS[feed][0]
+    days, problems, orders = [], [], []
+    for hospital, text in zip(raw["hospital_id"], raw[date_column], strict=True):
+        order = conventions.get(hospital, DEFAULT_SLASH_ORDER)
+        parsed = parse_date(text, order)
+        days.append(parsed.value)
+        problems.append(parsed.problem)
+        orders.append(order)
+    return days, problems, orders
+
+
+def _typed_frame(
+    text: str, feed: str, vocab: Vocabulary, conventions: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(raw text frame, typed frame): dates parsed in the hospital's order, values as floats, the
+    measure the type names, the value in its canonical unit, and the flags the schema checks."""
+    raw = _read_table(text, feed)
+    date_column, type_column, value_column = FEED_FIELDS[feed]
     typed = raw.copy()
-    typed[date_column] = [_parse_date(t) for t in raw[date_column]]
-    typed[value_column] = pd.Series([_number(t) for t in raw[value_column]], index=raw.index, dtype="float64")
-    typed["_raw_line"] = raw.agg("\x1f".join, axis=1) if len(raw) else pd.Series(dtype=str)
+    typed[date_column], typed["_date_problem"], typed["_slash_order"] = _dates(raw, feed, conventions)
+    values = [_number(t) for t in raw[value_column]]
+    typed[value_column] = pd.Series(values, index=raw.index, dtype="float64")
+    measures = [vocab.measure(feed, name) for name in raw[type_column]]
+    conversions = [
+        vocab.conversion(measure, unit) if measure else None
+        for measure, unit in zip(measures, raw["unit"], strict=True)
+    ]
+    canonical = [
+        conversion.apply(value) if conversion and value is not None else None
+        for conversion, value in zip(conversions, values, strict=True)
+    ]
+    typed["measure_code"] = pd.Series([m.code if m else None for m in measures], index=raw.index, dtype=object)
+    typed["canonical_unit"] = [m.canonical_unit if m else None for m in measures]
+    typed["canonical_value"] = pd.Series(canonical, index=raw.index, dtype="float64")
+    typed["_unit_known"] = [m is None or c is not None for m, c in zip(measures, conversions, strict=True)]
+    typed["_possible"] = [
+        v is None or (m.possible_low <= v <= m.possible_high) for m, v in zip(measures, canonical, strict=True)
+    ]
+    typed["_possible_range"] = [
+        f"{m.possible_low:g} to {m.possible_high:g} {m.canonical_unit}" if m else None for m in measures
+    ]
+    typed["_duplicate"] = raw.duplicated(keep="first") if len(raw) else pd.Series(dtype=bool)
+    typed["_conflict"] = False
+    _mark_repeats(typed, feed)
     return raw, typed
+
+
+def _mark_repeats(typed: pd.DataFrame, feed: str) -> None:
+    """Among the rows no other check rejects, the same (hospital, patient, date, measure) again:
+    the same canonical value is a duplicate of the first, different values all conflict."""
+    date_column = FEED_FIELDS[feed][0]
+    today = date.today()
+    clean = (
+        (typed["hospital_id"] != "")
+        & typed[date_column].map(lambda day: day is not None and day <= today)
+        & typed["patient_id"].str.fullmatch(r"\S+")
+        & typed["measure_code"].notna()
+        & typed["canonical_value"].notna()
+        & typed["_possible"].astype(bool)
+        & ~typed["_duplicate"].astype(bool)
+    )
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for index in typed.index[clean]:
+        key = (typed.at[index, "hospital_id"], typed.at[index, "patient_id"], typed.at[index, date_column],
+               typed.at[index, "measure_code"])
+        groups.setdefault(key, []).append(index)
+    for indexes in groups.values():
+        if len(indexes) < 2:
+            continue
+        values = {round(float(typed.at[i, "canonical_value"]), 6) for i in indexes}
+        if len(values) > 1:
+            typed.loc[indexes, "_conflict"] = True
+        else:
+            typed.loc[indexes[1:], "_duplicate"] = True
 
 
 def _readable_parts(typed: pd.DataFrame, feed: str) -> list[tuple[str | None, str | None]]:
@@ -294,38 +385,59 @@ def _attribute(parts: list[tuple[str | None, str | None]]) -> list[tuple[str, st
 
 
 def _decode(data: bytes) -> tuple[str | None, str | None]:
-    """(text, None) or (None, why the file cannot be read)."""
+    """(text, None) or (None, why the file cannot be read); ("", None) for a blank file."""
     if not data.strip():
-        return None, "empty file"
+        return "", None
     try:
         return decode_bytes(data), None
     except UnicodeDecodeError as exc:
         return None, f"unreadable file: {undecodable_reason(data, exc)}"
 
 
-def batch_keys(data: bytes) -> set[tuple[str, str, str]]:
+def _context(vocab: Vocabulary | None, conventions: dict[str, str] | None) -> tuple[Vocabulary, dict[str, str]]:
+    """The project's vocabulary and monitoring date conventions unless given."""
+    return (vocab or vocabulary(), site_conventions(SOURCE_NAME) if conventions is None else conventions)
+
+
+def batch_keys(
+    data: bytes, vocab: Vocabulary | None = None, conventions: dict[str, str] | None = None
+) -> set[tuple[str, str, str]]:
     """The (feed, hospital, month) batches a file holds, without checking its rows (what
     :func:`validate_file` would group them into, the unattributed pseudo-batch left out)."""
     feed = feed_of(csv_header(data[:65536]))
     text, _ = _decode(data)
-    if feed is None or text is None:
+    if feed is None or not text:
         return set()
     try:
-        _, typed = _typed_frame(text, feed)
+        raw = _read_table(text, feed)
     except _Unreadable:
         return set()
+    typed = raw.copy()
+    typed[FEED_FIELDS[feed][0]] = _dates(raw, feed, _context(vocab, conventions)[1])[0]
     return {(feed, hospital, month) for hospital, month in _attribute(_readable_parts(typed, feed))} - {
         (feed, UNATTRIBUTED, UNATTRIBUTED)
     }
 
 
-def _describe(check: str, column: str, value: Any) -> str:
+def _describe(check: str, column: str, value: Any, typed: pd.Series, feed: str) -> str:
+    """The quarantine reason: the check, the column and value, and what makes it fail."""
     if check == "not_nullable":
         return f"missing {column}"
-    if check in ("duplicate row",):
+    if check == "duplicate row":
         return check
     shown = "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
-    return f"{check}: {column}={shown!r}" if column != "<row>" else check
+    reason = f"{check}: {column}={shown!r}"
+    if check == "ambiguous date":
+        hospital = typed["hospital_id"]
+        return f"{reason} ({typed['_date_problem']} under {typed['_slash_order']} at {hospital})"
+    if check == "unknown unit":
+        return f"{reason} for {typed['measure_code']}"
+    if check in ("value out of physiological range", "conflicting values"):
+        shown = f"{typed['canonical_value']:g} {typed['canonical_unit']}"
+        if check == "value out of physiological range":
+            shown += f"; possible {typed['_possible_range']}"
+        return f"{reason} ({shown})"
+    return reason
 
 
 def _unreadable_file(location: str, feed: str, reason: str) -> ValidatedFile:
@@ -334,15 +446,20 @@ def _unreadable_file(location: str, feed: str, reason: str) -> ValidatedFile:
     return ValidatedFile(location, feed, 0, [batch])
 
 
+def _empty_file(location: str, feed: str) -> ValidatedFile:
+    batch = ValidatedBatch(location, feed, UNATTRIBUTED, UNATTRIBUTED, is_empty=True)
+    return ValidatedFile(location, feed, 0, [batch])
+
+
 def _problems(raw: pd.DataFrame, typed: pd.DataFrame, feed: str) -> list[tuple[int, RowProblem]]:
     """(row index, problem) for every failed check of every row."""
-    date_column, _, value_column = FEED_FIELDS[feed]
+    schema = feed_schema(feed)
+    wide_columns = {check.error: check.name for check in schema.checks}
     try:
-        feed_schema(feed).validate(typed, lazy=True)
+        schema.validate(typed, lazy=True)
         return []
     except SchemaErrors as errors:
         failures = errors.failure_cases
-    wide_columns = {"unknown unit": "unit", "duplicate row": "<row>"}
     found: list[tuple[int, RowProblem]] = []
     seen: set[tuple[int, str, str]] = set()
     for failure in failures.itertuples(index=False):
@@ -350,35 +467,51 @@ def _problems(raw: pd.DataFrame, typed: pd.DataFrame, feed: str) -> list[tuple[i
             continue
         index = int(failure.index)
         check = str(failure.check)
+        column = str(failure.column)
         if failure.schema_context == "DataFrameSchema":
-            # Dataframe-wide checks report every column of a failing row: name the one they test.
-            column = wide_columns.get(check, value_column)
-        else:
-            column = str(failure.column)
+            # Frame-wide checks report every column of a failing row: name the one they test.
+            column = wide_columns[check]
         if (index, column, check) in seen:
             continue
         seen.add((index, column, check))
-        if check == "not_nullable" and column == date_column:
-            check = "invalid date"
         shown = raw.at[index, column] if column in raw.columns else None
         line = index + HEADER_LINE + 1
-        found.append((index, RowProblem(line, column, _describe(check, column, shown), raw.loc[index].to_dict())))
+        row = typed.loc[index]
+        found.append(
+            (
+                index,
+                RowProblem(
+                    line,
+                    column,
+                    _describe(check, column, shown, row, feed),
+                    raw.loc[index].to_dict(),
+                    value=shown,
+                    measure_code=row["measure_code"],
+                ),
+            )
+        )
     return found
 
 
-def validate_file(location: str, data: bytes) -> ValidatedFile:
+def validate_file(
+    location: str, data: bytes, vocab: Vocabulary | None = None, conventions: dict[str, str] | None = None
+) -> ValidatedFile:
     """Check every row of a monitoring file and group the rows into batches; see the module
-    docstring. The feed comes from the header."""
+    docstring. The feed comes from the header; the vocabulary and the hospitals' date conventions
+    are the project's seeds unless given."""
+    vocab, conventions = _context(vocab, conventions)
     feed = feed_of(csv_header(data[:65536])) or VITALS
     text, unreadable = _decode(data)
     if text is None:
         return _unreadable_file(location, feed, unreadable or "unreadable file")
+    if not text.strip():
+        return _empty_file(location, feed)
     try:
-        raw, typed = _typed_frame(text, feed)
+        raw, typed = _typed_frame(text, feed, vocab, conventions)
     except _Unreadable as exc:
         return _unreadable_file(location, feed, f"unreadable file: {exc}")
     if raw.empty:
-        return _unreadable_file(location, feed, "the file has no data rows")
+        return _empty_file(location, feed)
     attributed = _attribute(_readable_parts(typed, feed))
     batches: dict[tuple[str, str], ValidatedBatch] = {}
     for hospital, month in attributed:

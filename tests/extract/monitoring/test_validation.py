@@ -20,7 +20,7 @@ H001,05/01/2024,P1,weight,70.2,kg
 H001,2024-01-05,P1,weight,70.2,kg
 H001,2024-01-05,P1,weight,70.2,kg
 H001,2024-01-32,P2,heart_rate,80,bpm
-H001,2024-01-06,P3,respiratory_rate,16,bpm
+H001,2024-01-06,P3,pain_score,3,{score}
 H001,2024-01-06,P3,temperature,98.6,°C
 H001,2024-01-06,P3,heart_rate,n/a,bpm
 H002,2024-01-06,P4,heart_rate,70,bpm
@@ -60,15 +60,18 @@ def test_each_bad_row_is_reported_with_line_column_and_reason() -> None:
     h001 = batches[("H001", "2024-01")]
     problems = {(p.line, p.column): p.reason for p in h001.problems}
     assert problems == {
+        # The same measurement as line 3 (another date format, the same value), then an exact repeat.
+        (4, "<row>"): "duplicate row",
         (5, "<row>"): "duplicate row",
         (6, "measurement_date"): "invalid date: measurement_date='2024-01-32'",
-        (7, "vital_type"): "unknown vital_type: vital_type='respiratory_rate'",
-        (8, "value"): "value out of physiological range: value='98.6'",
+        (7, "vital_type"): "unknown vital_type: vital_type='pain_score'",
+        (8, "value"): "value out of physiological range: value='98.6' (98.6 Cel; possible 25 to 45 Cel)",
         (9, "value"): "invalid value: value='n/a'",
-        (11, "unit"): "unknown unit: unit='stone'",
+        (11, "unit"): "unknown unit: unit='stone' for weight",
     }
     assert h001.rows_received == 9
-    assert [row["line_number"] for row in h001.accepted] == [2, 3, 4]
+    assert (h001.rows_unknown_vocabulary, h001.rows_rejected_known) == (2, 5)
+    assert [row["line_number"] for row in h001.accepted] == [2, 3]
     # Both date formats are read as the same day.
     assert {row["measurement_date"].isoformat() for row in h001.accepted} == {"2024-01-05"}
     # Another hospital's row is another batch, not a mismatch.
@@ -79,12 +82,14 @@ def test_each_bad_row_is_reported_with_line_column_and_reason() -> None:
 
 def test_share_of_bad_rows_decides_refusal() -> None:
     h001 = _by_key(VITALS)[("H001", "2024-01")]
-    assert round(h001.bad_share, 4) == round(6 / 9, 4)
+    # Rows of an unknown measure or unit (lines 7 and 11) do not count either way.
+    assert round(h001.bad_share, 4) == round(5 / 7, 4)
     assert h001.refusal(0.8) is None
     message = h001.refusal(0.2)
     assert message is not None
     assert message.startswith(
-        "vitals_H001_2024-01.csv (vitals, hospital H001, 2024-01): 6 of 9 rows (67%) failed validation"
+        "vitals_H001_2024-01.csv (vitals, hospital H001, 2024-01): 5 of 7 rows of known measures and units (71%) "
+        "failed validation"
     )
     assert "above the 20% threshold" in message
 
@@ -137,5 +142,10 @@ def test_a_file_that_cannot_be_read_is_one_refused_batch_naming_why() -> None:
         "labs_2024.csv: unreadable file: missing required column(s) reference_range; header is "
         "['hospital_id', 'test_date', 'patient_id', 'test_type', 'result_value', 'unit']"
     )
-    empty = validate_file("vitals_2024.csv", b"hospital_id,measurement_date,patient_id,vital_type,value,unit\n")
-    assert empty.batches[0].refusal(1.0) == "vitals_2024.csv: the file has no data rows"
+
+
+def test_a_header_only_or_blank_file_is_empty_not_refused() -> None:
+    for data in (b"hospital_id,measurement_date,patient_id,vital_type,value,unit\n", b"", b" \n"):
+        (batch,) = validate_file("vitals_2024.csv", data).batches
+        assert batch.is_empty and batch.problems == [] and batch.refusal(0.0) is None
+

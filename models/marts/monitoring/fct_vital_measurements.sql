@@ -1,14 +1,8 @@
 with
 
-vitals as (
+measurements as (
 
-    select * from {{ ref('stg_monitoring__vital_signs') }}
-
-),
-
-measures as (
-
-    select * from {{ ref('monitoring_measures') }}
+    select * from {{ ref('int_monitoring__measurements') }}
 
 ),
 
@@ -16,41 +10,37 @@ final as (
 
     select
         ----------  ids
-        vitals.vital_measurement_id,
-        vitals.hospital_id,
-        vitals.patient_id,
+        measurement_id as vital_measurement_id,
+        hospital_id,
+        patient_id,
 
         ----------  strings
-        vitals.batch_file,
-        vitals.measure_code,
-        vitals.reported_unit,
-        measures.standard_unit,
+        batch_file,
+        measure_code,
+        loinc_code,
+        reported_measure,
+        reported_unit,
+        canonical_unit as standard_unit,
 
         ----------  numerics
-        vitals.reported_value,
-        vitals.standard_value,
-        case when vitals.measure_code = 'temperature' then vitals.standard_value end as temperature_c,
-        case when vitals.measure_code = 'weight' then vitals.standard_value end as weight_kg,
-        case when vitals.measure_code = 'heart_rate' then vitals.standard_value end as heart_rate_bpm,
-        case when vitals.measure_code = 'systolic_bp' then vitals.standard_value end as systolic_bp_mmhg,
-        case when vitals.measure_code = 'diastolic_bp' then vitals.standard_value end as diastolic_bp_mmhg,
-        measures.normal_low,
-        measures.normal_high,
+        reported_value,
+        canonical_value as standard_value,
+        normal_low,
+        normal_high,
 
         ----------  booleans
-        coalesce(vitals.standard_value < measures.normal_low, false)
-        or coalesce(vitals.standard_value > measures.normal_high, false) as is_abnormal,
+        coalesce(canonical_value < normal_low, false)
+        or coalesce(canonical_value > normal_high, false) as is_abnormal,
 
         ----------  dates
-        vitals.measured_date,
-        {{ to_date(dbt.date_trunc('month', 'vitals.measured_date')) }} as measurement_month,
+        measured_date,
+        {{ to_date(dbt.date_trunc('month', 'measured_date')) }} as measurement_month,
 
         ----------  timestamps
-        vitals.extracted_at
+        extracted_at
 
-    from vitals
-    inner join measures
-        on vitals.measure_code = measures.measure_code
+    from measurements
+    where feed = 'vitals'
 
 )
 

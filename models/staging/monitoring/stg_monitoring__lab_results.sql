@@ -17,7 +17,8 @@ renamed as (
         ----------  strings
         batch_file,
         batch_month,
-        lower(trim(test_type)) as measure_code,
+        test_type as reported_measure,
+        {{ measure_key('test_type') }} as measure_key,
         unit as reported_unit,
         {{ normalize_unit_code('unit') }} as unit_code,
         nullif(trim(reference_range), '') as reference_range_text,
@@ -59,7 +60,8 @@ final as (
         ----------  strings
         batch_file,
         batch_month,
-        measure_code,
+        reported_measure,
+        measure_key,
         reported_unit,
         unit_code,
         reference_range_text,
@@ -71,9 +73,6 @@ final as (
         reported_value,
         reference_low_reported,
         reference_high_reported,
-        {{ to_standard_unit('measure_code', 'reported_value', 'unit_code') }} as standard_value,
-        {{ to_standard_unit('measure_code', 'reference_low_reported', 'unit_code') }} as reference_low_standard,
-        {{ to_standard_unit('measure_code', 'reference_high_reported', 'unit_code') }} as reference_high_standard,
 
         ----------  booleans
         coalesce(

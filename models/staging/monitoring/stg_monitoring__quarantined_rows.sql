@@ -17,6 +17,8 @@ renamed as (
         location as batch_file,
         field as column_name,
         reason as rejection_reason,
+        rejected_value,
+        measure_code,
         raw_record,
 
         ----------  timestamps
@@ -40,6 +42,8 @@ final as (
         batch_file,
         column_name,
         rejection_reason,
+        rejected_value,
+        measure_code,
         raw_record,
 
         ----------  numerics
@@ -53,7 +57,10 @@ final as (
             when rejection_reason like 'duplicate row%' then 'duplicate'
             when rejection_reason like 'unknown vital_type%' or rejection_reason like 'unknown test_type%'
                 then 'unknown_type'
+            when rejection_reason like 'unknown unit%' then 'unknown_unit'
             when rejection_reason like 'invalid date%' then 'invalid_date'
+            when rejection_reason like 'ambiguous date%' then 'ambiguous_date'
+            when rejection_reason like 'conflicting values%' then 'conflicting'
             when rejection_reason like 'invalid value%' then 'invalid_value'
             when rejection_reason like 'value out of physiological range%' then 'out_of_range'
             else 'other'

@@ -17,7 +17,8 @@ renamed as (
         ----------  strings
         batch_file,
         batch_month,
-        lower(trim(vital_type)) as measure_code,
+        vital_type as reported_measure,
+        {{ measure_key('vital_type') }} as measure_key,
         unit as reported_unit,
         {{ normalize_unit_code('unit') }} as unit_code,
         measurement_date_text,
@@ -48,7 +49,8 @@ final as (
         ----------  strings
         batch_file,
         batch_month,
-        measure_code,
+        reported_measure,
+        measure_key,
         reported_unit,
         unit_code,
         measurement_date_text,
@@ -57,7 +59,6 @@ final as (
         file_version,
         line_number,
         reported_value,
-        {{ to_standard_unit('measure_code', 'reported_value', 'unit_code') }} as standard_value,
 
         ----------  dates
         measured_date,

@@ -34,7 +34,7 @@ candidates as (
     inner join units
         on
             measures.canonical_unit = units.canonical_unit
-            and (units.measure_code is null or units.measure_code = measures.measure_code)
+            and (units.measure_code is null or measures.measure_code = units.measure_code)
             and (not coalesce(units.times_molar_mass, false) or measures.molar_mass_g_per_mol is not null)
 
 ),

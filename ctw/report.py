@@ -1,8 +1,10 @@
 """The monitoring quality report: one HTML file per run under ``<warehouse>/reports/``.
 
 It shows, per hospital and month, the rows received, accepted and quarantined (by reason) from
-``marts.rpt_monitoring_quality``, an inline SVG bar chart of the same, and the dbt test results
-of the run (from one or more ``run_results.json`` files).
+``marts.rpt_monitoring_quality``, an inline SVG bar chart of the same, per hospital the measures
+and units the vocabulary seeds lack with their row counts (``marts.rpt_monitoring_unknown_vocabulary``:
+the seed rows to add), and the dbt test results of the run (from one or more ``run_results.json``
+files).
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from extract import settings
 REASONS = (
     "duplicate_rows",
     "unknown_type_rows",
+    "unknown_unit_rows",
     "invalid_date_rows",
+    "ambiguous_date_rows",
+    "conflicting_rows",
     "invalid_value_rows",
     "out_of_range_rows",
     "other_rejected_rows",
@@ -38,6 +43,8 @@ COLUMNS = (
     "rows_quarantined",
     *REASONS,
 )
+UNKNOWN_COLUMNS = ("hospital_id", "feed", "vocabulary_kind", "measure_code", "reported_value", "row_count",
+                   "batch_count", "first_month", "last_month")
 
 
 def reports_dir() -> Path:
@@ -99,17 +106,42 @@ def _bar_chart(rows: list[dict]) -> str:
     )
 
 
-def read_quality_rows() -> list[dict]:
+def _read(columns: tuple[str, ...], table: str, order: str) -> list[dict]:
     with duckdb.connect(str(settings.duckdb_path()), read_only=True) as connection:
         schema = os.environ.get("CTW_SCHEMA_PREFIX", "") + "marts"
-        cursor = connection.execute(
-            f"select {', '.join(COLUMNS)} from {schema}.rpt_monitoring_quality "
-            "order by feed, hospital_id, batch_month, batch_file"
-        )
-        return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+        cursor = connection.execute(f"select {', '.join(columns)} from {schema}.{table} order by {order}")
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def render(rows: list[dict], tests: TestResults, generated_at: datetime) -> str:
+def read_quality_rows() -> list[dict]:
+    return _read(COLUMNS, "rpt_monitoring_quality", "feed, hospital_id, batch_month, batch_file")
+
+
+def read_unknown_vocabulary() -> list[dict]:
+    """Per hospital, the measures and units no seed row maps, most rows first."""
+    return _read(
+        UNKNOWN_COLUMNS,
+        "rpt_monitoring_unknown_vocabulary",
+        "hospital_id, row_count desc, feed, vocabulary_kind, measure_code, reported_value",
+    )
+
+
+def _unknown_table(rows: list[dict]) -> str:
+    if not rows:
+        return "<p id=\"unknown-vocabulary\">None: every measure and unit received is in the vocabulary seeds.</p>"
+    header = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in UNKNOWN_COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in UNKNOWN_COLUMNS) + "</tr>" for row in rows
+    )
+    return (
+        "<p>Rows quarantined because no row of <code>seeds/monitoring_measures.csv</code> names the measure "
+        "(kind <i>measure</i>) or no row of <code>seeds/monitoring_units.csv</code> converts the unit of a "
+        "known measure (kind <i>unit</i>). Add the seed row or alias and load the files again.</p>"
+        f'<table id="unknown-vocabulary"><tr>{header}</tr>{body}</table>'
+    )
+
+
+def render(rows: list[dict], tests: TestResults, generated_at: datetime, unknown: list[dict] | None = None) -> str:
     totals = {
         key: sum(r[key] for r in rows)
         for key in ("rows_received", "rows_accepted", "rows_quarantined")
@@ -147,6 +179,8 @@ quarantined: <b>{totals["rows_quarantined"]}</b>.</p>
 <table><tr><th>reason</th><th>rows</th></tr>{by_reason}</table>
 <h2>Per hospital and month</h2>
 <table><tr>{header}</tr>{body}</table>
+<h2>Measures and units the vocabulary lacks, per hospital</h2>
+{_unknown_table(unknown or [])}
 <h2>dbt tests</h2>
 <p id="dbt-tests">{html.escape(statuses)}</p>
 <ul>{failures}</ul>
@@ -165,7 +199,7 @@ def write_quality_report(run_results: list[Path] | None = None) -> Path:
     for path in paths:
         expanded.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
     generated_at = datetime.now(UTC).replace(tzinfo=None)
-    document = render(read_quality_rows(), TestResults.read(expanded), generated_at)
+    document = render(read_quality_rows(), TestResults.read(expanded), generated_at, read_unknown_vocabulary())
     folder = reports_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"monitoring_quality_{generated_at:%Y%m%dT%H%M%S%f}.html"

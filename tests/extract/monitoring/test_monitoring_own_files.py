@@ -142,7 +142,11 @@ def test_one_vitals_file_and_one_lab_file_of_two_hospitals_and_two_months(wareho
     )
     assert loaded == sorted((feed, h, m, accepted) for feed, h, m, _, _, _, accepted, _ in batches)
     assert scratch.query("select location, field, reason from raw_monitoring.quarantine") == [
-        ("vitals_2024.csv", "value", "value out of physiological range: value='900'")
+        (
+            "vitals_2024.csv",
+            "value",
+            "value out of physiological range: value='900' (900 /min; possible 20 to 300 /min)",
+        )
     ]
 
 

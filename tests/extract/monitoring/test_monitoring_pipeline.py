@@ -16,6 +16,7 @@ import pytest
 from ctw.report import write_quality_report
 from extract.runner import extract_source
 from extract.sources.monitoring import BatchRejected
+from extract.sources.monitoring.vocabulary import vocabulary
 from sample_data.monitoring import DEFAULT_TRUTH, make_batch, write_batch
 from tests.conftest import Warehouse
 
@@ -172,3 +173,21 @@ def test_quality_report_is_written_with_the_counts(
     assert "<svg" in text and text.count("<rect") == 2 * files
     assert "<td>vitals/vitals_H002_2024-01_v2.csv</td>" in text
     assert 'id="dbt-tests">pass: ' in text and "fail" not in text.split('id="dbt-tests">')[1].split("</p>")[0]
+
+
+def test_the_loader_and_the_models_convert_with_the_same_seed_rows(built_demo: Path) -> None:
+    """Every (measure, unit) the loader accepts is one the models convert, with the same arithmetic."""
+    vocab = vocabulary()
+    python = {
+        (code, unit): (c.offset_before, c.multiply_by, c.divide_by, c.offset_after)
+        for (code, unit), c in vocab.conversions.items()
+    }
+    with duckdb.connect(str(built_demo / "warehouse.duckdb"), read_only=True) as connection:
+        rows = connection.execute(
+            "select measure_code, unit_code, offset_before, multiply_by, divide_by, offset_after "
+            "from intermediate.int_monitoring__unit_conversions"
+        ).fetchall()
+    models = {(code, unit): tuple(rest) for code, unit, *rest in rows}
+    assert models.keys() == python.keys()
+    for key, arithmetic in python.items():
+        assert models[key] == pytest.approx(arithmetic, rel=1e-12), key

@@ -4,6 +4,9 @@ column and reason, and the rows grouped into (feed, hospital, month) batches."""
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
+
+import pytest
 
 from extract.sources.monitoring.validation import (
     UNATTRIBUTED,
@@ -13,6 +16,8 @@ from extract.sources.monitoring.validation import (
     is_monitoring_file,
     validate_file,
 )
+from extract.sources.monitoring.vocabulary import MEASURES_SEED, UNITS_SEED, VocabularyError, load, vocabulary
+from tests.conftest import PROJECT_DIR
 
 VITALS = """hospital_id,measurement_date,patient_id,vital_type,value,unit
 H001,2024-01-05,P1,temperature,37.1,°C
@@ -149,3 +154,94 @@ def test_a_header_only_or_blank_file_is_empty_not_refused() -> None:
         (batch,) = validate_file("vitals_2024.csv", data).batches
         assert batch.is_empty and batch.problems == [] and batch.refusal(0.0) is None
 
+
+
+def _seeds(tmp_path: Path, extra_measure: str = "", extra_unit: str = "") -> Path:
+    """A copy of the project's vocabulary seeds with rows appended."""
+    seeds = PROJECT_DIR / "seeds"
+    (tmp_path / MEASURES_SEED).write_text((seeds / MEASURES_SEED).read_text(encoding="utf-8") + extra_measure)
+    (tmp_path / UNITS_SEED).write_text((seeds / UNITS_SEED).read_text(encoding="utf-8") + extra_unit)
+    return tmp_path
+
+
+def test_the_briefs_names_and_common_spellings_are_in_the_vocabulary() -> None:
+    vocab = vocabulary()
+    for feed, name, code in [
+        ("vitals", "blood_pressure_systolic", "systolic_bp"),
+        ("vitals", "Blood Pressure-Diastolic", "diastolic_bp"),
+        ("vitals", "SBP", "systolic_bp"),
+        ("vitals", "respiratory_rate", "respiratory_rate"),
+        ("vitals", "oxygen_saturation", "oxygen_saturation"),
+        ("labs", "cholesterol", "total_cholesterol"),
+        ("labs", "creatinine", "creatinine"),
+        ("labs", "WBC", "white_blood_cells"),
+    ]:
+        measure = vocab.measure(feed, name)
+        assert measure is not None and measure.code == code, name
+    temperature = vocab.measure("vitals", "temperature")
+    for spelling in ("°C", "C", "degC", "Cel"):
+        assert vocab.conversion(temperature, spelling).apply(37.5) == 37.5
+    for spelling in ("°F", "F", "degF", " DEG F "):
+        assert vocab.conversion(temperature, spelling).apply(212) == pytest.approx(100)
+    creatinine = vocab.measure("labs", "creatinine")
+    for spelling in ("µmol/L", "umol/L", "μmol/L"):
+        assert vocab.conversion(creatinine, spelling).apply(88.4) == pytest.approx(88.4 * 113.12 / 10000)
+    glucose = vocab.measure("labs", "glucose")
+    assert vocab.conversion(glucose, "mmol/L").apply(5) == pytest.approx(5 * 18.0156)
+    # G/L is giga per litre for white cells, grams per litre for haemoglobin.
+    assert vocab.conversion(vocab.measure("labs", "wbc"), "G/L").apply(7) == 7
+    assert vocab.conversion(vocab.measure("labs", "hb"), "g/L").apply(140) == pytest.approx(14)
+    # A molar unit converts only measures with a molar mass; a glucose is not a vital sign.
+    assert vocab.conversion(vocab.measure("labs", "sodium"), "µmol/L") is None
+    assert vocab.measure("vitals", "glucose") is None
+
+
+def test_a_measure_and_a_spelling_added_as_seed_rows_are_accepted(tmp_path: Path) -> None:
+    text = """hospital_id,measurement_date,patient_id,vital_type,value,unit
+H001,2024-01-05,P1,map,92,mmHg
+H001,2024-01-05,P2,weight,11,stone
+"""
+    before = _by_key(text)[("H001", "2024-01")]
+    assert [p.reason for p in before.problems] == [
+        "unknown vital_type: vital_type='map'",
+        "unknown unit: unit='stone' for weight",
+    ]
+    seeds = _seeds(
+        tmp_path,
+        extra_measure="mean_arterial_pressure,vitals,Mean arterial pressure,map,8478-0,mm[Hg],,20,250,70,100\n",
+        extra_unit="stone,kg,,,6.35029318,1,,false\n",
+    )
+    after = validate_file("vitals.csv", text.encode(), vocab=load(seeds))
+    (batch,) = after.batches
+    assert batch.problems == []
+    assert [(row["vital_type"], row["value"]) for row in batch.accepted] == [("map", 92.0), ("weight", 11.0)]
+
+
+def test_a_seed_row_the_vocabulary_cannot_use_is_named(tmp_path: Path) -> None:
+    twice = "mean_arterial_pressure,vitals,M,map,,mm[Hg],,1,2,,\nmap_2,vitals,M,map,,mm[Hg],,1,2,,\n"
+    with pytest.raises(VocabularyError, match="'map' already names 'mean_arterial_pressure'"):
+        load(_seeds(tmp_path, extra_measure=twice))
+    with pytest.raises(VocabularyError, match="must be lower case"):
+        load(_seeds(tmp_path, extra_measure="peak_flow,vitals,Peak flow,Peak Flow,,L/min,,1,2,,\n"))
+
+
+def test_hospitals_declared_month_first_and_dates_against_their_order() -> None:
+    text = """hospital_id,measurement_date,patient_id,vital_type,value,unit
+US1,01/31/2024,P1,heart_rate,70,bpm
+US1,01/02/2024,P2,heart_rate,71,bpm
+US1,31/01/2024,P3,heart_rate,72,bpm
+EU1,01/02/2024,P4,heart_rate,73,bpm
+"""
+    batches = {
+        b.key: b for b in validate_file("v.csv", text.encode(), conventions={"US1": "month_first"}).batches
+    }
+    us = batches[("vitals", "US1", "2024-01")]
+    assert [(row["line_number"], row["measurement_date"].isoformat()) for row in us.accepted] == [
+        (2, "2024-01-31"),
+        (3, "2024-01-02"),
+    ]
+    assert [p.reason for p in us.problems] == [
+        "ambiguous date: measurement_date='31/01/2024' (wrong order under month_first at US1)"
+    ]
+    # Another hospital keeps the default: day first.
+    assert [r["measurement_date"].isoformat() for r in batches[("vitals", "EU1", "2024-02")].accepted] == ["2024-02-01"]

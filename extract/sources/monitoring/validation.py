@@ -345,19 +345,13 @@ def _mark_repeats(typed: pd.DataFrame, feed: str) -> None:
         & typed["_possible"].astype(bool)
         & ~typed["_duplicate"].astype(bool)
     )
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for index in typed.index[clean]:
-        key = (typed.at[index, "hospital_id"], typed.at[index, "patient_id"], typed.at[index, date_column],
-               typed.at[index, "measure_code"])
-        groups.setdefault(key, []).append(index)
-    for indexes in groups.values():
-        if len(indexes) < 2:
-            continue
-        values = {round(float(typed.at[i, "canonical_value"]), 6) for i in indexes}
-        if len(values) > 1:
-            typed.loc[indexes, "_conflict"] = True
-        else:
-            typed.loc[indexes[1:], "_duplicate"] = True
+    keys = ["hospital_id", "patient_id", date_column, "measure_code"]
+    rows = typed.loc[clean, keys].copy()
+    rows["_value"] = typed.loc[clean, "canonical_value"].round(6)
+    distinct = rows.groupby(keys, sort=False)["_value"].transform("nunique")
+    typed.loc[rows.index[distinct > 1], "_conflict"] = True
+    repeated = rows.duplicated(subset=keys, keep="first") & (distinct == 1)
+    typed.loc[rows.index[repeated], "_duplicate"] = True
 
 
 def _readable_parts(typed: pd.DataFrame, feed: str) -> list[tuple[str | None, str | None]]:

@@ -117,16 +117,22 @@ def read_quality_rows() -> list[dict]:
     return _read(COLUMNS, "rpt_monitoring_quality", "feed, hospital_id, batch_month, batch_file")
 
 
-def read_unknown_vocabulary() -> list[dict]:
-    """Per hospital, the measures and units no seed row maps, most rows first."""
-    return _read(
-        UNKNOWN_COLUMNS,
-        "rpt_monitoring_unknown_vocabulary",
-        "hospital_id, row_count desc, feed, vocabulary_kind, measure_code, reported_value",
-    )
+def read_unknown_vocabulary() -> list[dict] | None:
+    """Per hospital, the measures and units no seed row maps, most rows first (None when the
+    mart was not built, e.g. by a narrower dbt selection)."""
+    try:
+        return _read(
+            UNKNOWN_COLUMNS,
+            "rpt_monitoring_unknown_vocabulary",
+            "hospital_id, row_count desc, feed, vocabulary_kind, measure_code, reported_value",
+        )
+    except duckdb.CatalogException:
+        return None
 
 
-def _unknown_table(rows: list[dict]) -> str:
+def _unknown_table(rows: list[dict] | None) -> str:
+    if rows is None:
+        return '<p id="unknown-vocabulary">Not built in this run (<code>rpt_monitoring_unknown_vocabulary</code>).</p>'
     if not rows:
         return "<p id=\"unknown-vocabulary\">None: every measure and unit received is in the vocabulary seeds.</p>"
     header = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in UNKNOWN_COLUMNS)
@@ -180,7 +186,7 @@ quarantined: <b>{totals["rows_quarantined"]}</b>.</p>
 <h2>Per hospital and month</h2>
 <table><tr>{header}</tr>{body}</table>
 <h2>Measures and units the vocabulary lacks, per hospital</h2>
-{_unknown_table(unknown or [])}
+{_unknown_table(unknown)}
 <h2>dbt tests</h2>
 <p id="dbt-tests">{html.escape(statuses)}</p>
 <ul>{failures}</ul>

@@ -80,7 +80,7 @@ PROJECT_DIR = settings.project_dir()
 DBT_PROFILE = "clinical_trials_warehouse"
 DBT_TARGET = "duckdb"
 STATISTICS_MODELS = ["rpt_monitoring_monthly_statistics"]
-REPORT_MODELS = ["rpt_monitoring_quality"]
+REPORT_MODELS = ["rpt_monitoring_quality", "rpt_monitoring_unknown_vocabulary"]
 POOL = os.environ.get("CTW_AIRFLOW_POOL", "default_pool")
 # Each model is its own `dbt build` task: tests that also read a model another task has not
 # built yet (relationships, dates_are_shifted, the identity-resolution check) are left to the

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.airflow
 
 DAG_ID = "clinical_trials_warehouse"
 SOURCES = "monitoring"
-SELECTED = ["rpt_monitoring_monthly_statistics", "rpt_monitoring_quality"]
+SELECTED = ["rpt_monitoring_monthly_statistics", "rpt_monitoring_quality", "rpt_monitoring_unknown_vocabulary"]
 
 
 @pytest.fixture(scope="module")

@@ -130,10 +130,16 @@ def test_each_dbt_group_renders_its_selection_from_the_manifest(dag, dbt_manifes
         assert group.dbt_graph.load_method == LoadMode.DBT_MANIFEST
     # transform: every model, seed and snapshot but the two that come after it.
     assert in_group(dag, "transform") == dbt_task_ids(
-        dbt_manifest, "transform", exclude={"rpt_monitoring_monthly_statistics", "rpt_monitoring_quality"}
+        dbt_manifest,
+        "transform",
+        exclude={"rpt_monitoring_monthly_statistics", "rpt_monitoring_quality", "rpt_monitoring_unknown_vocabulary"},
     )
     assert in_group(dag, "statistics") == {STATISTICS_TASK}
-    assert in_group(dag, "quality_report") == {REPORT_MODEL_TASK, "quality_report.render"}
+    assert in_group(dag, "quality_report") == {
+        REPORT_MODEL_TASK,
+        "quality_report.models.rpt_monitoring_unknown_vocabulary_model_build",
+        "quality_report.render",
+    }
     # validate tests every source when the selection is the whole project.
     assert dag.task_dict["validate"].op_kwargs == {"select": ["source:*"]}
     task = dag.task_dict["transform.dim_trial_model_build"]

@@ -17,7 +17,7 @@ import os
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from filelock import ReadWriteLock, Timeout
 # itself in any other dbt process that opens the warehouse (plain `dbt`, Airflow's cosmos tasks).
 HELD_VARIABLE = "CTW_WAREHOUSE_LOCK_HELD_BY"
 _held: set[Path] = set()
-_until_exit = ExitStack()
+_until_exit: list[object] = []  # the holds of hold_until_exit, kept referenced until exit
 
 
 class WarehouseLocked(RuntimeError):
@@ -86,19 +86,9 @@ def _open(path: Path) -> ReadWriteLock:
         ) from None
 
 
-@contextmanager
-def warehouse_lock(
-    warehouse: Path,
-    command: str,
-    timeout_s: float = 0.0,
-    poll_s: float | None = None,
-    notify: Callable[[str], None] = print,
-    shared: bool = False,
-) -> Iterator[Path]:
-    """Hold the warehouse lock (``shared`` for a reader); wait up to ``timeout_s``, then raise.
-
-    ``poll_s`` is accepted for compatibility; the operating system wakes a waiter.
-    """
+def _acquire(
+    warehouse: Path, command: str, timeout_s: float, notify: Callable[[str], None], shared: bool
+) -> ReadWriteLock:
     path = lock_path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = _open(path)
@@ -126,6 +116,9 @@ def warehouse_lock(
         raise WarehouseLocked(
             f"cannot use the warehouse lock file {path}: {exc}; if no ctw command is running, delete it"
         ) from None
+    except WarehouseLocked:
+        lock.close()
+        raise
     if not shared:
         _held.add(warehouse.resolve())
         me = {
@@ -135,8 +128,25 @@ def warehouse_lock(
             "command": command,
         }
         holder_path(warehouse).write_text(json.dumps(me))
+    return lock
+
+
+@contextmanager
+def warehouse_lock(
+    warehouse: Path,
+    command: str,
+    timeout_s: float = 0.0,
+    poll_s: float | None = None,
+    notify: Callable[[str], None] = print,
+    shared: bool = False,
+) -> Iterator[Path]:
+    """Hold the warehouse lock (``shared`` for a reader); wait up to ``timeout_s``, then raise.
+
+    ``poll_s`` is accepted for compatibility; the operating system wakes a waiter.
+    """
+    lock = _acquire(warehouse, command, timeout_s, notify, shared)
     try:
-        yield path
+        yield lock_path(warehouse)
     finally:
         if not shared:
             _held.discard(warehouse.resolve())
@@ -166,7 +176,8 @@ def held_by_parent(warehouse: Path) -> bool:
 
 
 def hold_until_exit(warehouse: Path, command: str, notify: Callable[[str], None]) -> None:
-    """Take the writer lock for the rest of this process (the operating system releases it at exit)."""
+    """Take the writer lock for the rest of this process: never released here (the thread that
+    took it may not be the one that exits), the operating system releases it at exit."""
     if warehouse.resolve() in _held or held_by_parent(warehouse):
         return
-    _until_exit.enter_context(warehouse_lock(warehouse, command, timeout_s=lock_timeout(), notify=notify))
+    _until_exit.append(_acquire(warehouse, command, lock_timeout(), notify, shared=False))

@@ -152,7 +152,7 @@ def missing_columns(required: Iterable[str], found: Iterable[str]) -> str | None
     if not missing:
         return None
     if not found:
-        return "no header line and no data rows (the file holds no columns)"
+        return "no data rows: the file holds a header line at most"
     hints = []
     for name in missing:
         close = difflib.get_close_matches(name, [f for f in found if f not in required], n=1, cutoff=0.6)

@@ -12,7 +12,7 @@ from typing import Any
 
 from requests import Response
 
-from extract.files import decode_bytes
+from extract.files import decode_bytes, undecodable_reason
 from extract.inputs import InputPath, head_text
 
 from .models import Study
@@ -160,7 +160,7 @@ def _texts(location: str, raw: bytes) -> Iterator[tuple[str, str] | UnreadableDo
     try:
         text = decode_bytes(raw, location)
     except UnicodeDecodeError as exc:
-        yield UnreadableDocument(location, f"encoding error: not UTF-8 encoded (byte {exc.start}: {exc.reason})")
+        yield UnreadableDocument(location, undecodable_reason(raw, exc))
         return
     if not text.strip():
         yield UnreadableDocument(location, "empty file: no data rows")

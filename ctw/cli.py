@@ -52,7 +52,8 @@ class CliError(Exception):
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {escape(message)}")
+    # One line, whatever the message (a library's may span several).
+    console.print(f"[bold red]error:[/] {escape(' '.join(message.split()))}")
     raise typer.Exit(code=1)
 
 
@@ -159,6 +160,15 @@ def _guarded(action, *args, **kwargs) -> None:
         _fail(str(exc))
     except duckdb.CatalogException as exc:
         _fail(f"{exc} (has the warehouse been built? try `ctw build`)")
+    except duckdb.IOException as exc:
+        # Another program (not a ctw command, which would have waited for the lock) has the file open.
+        _fail(f"cannot open the warehouse {settings.duckdb_path()}: {exc}")
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if os.environ.get("CTW_DEBUG") == "1":
+            raise
+        _fail(f"{type(exc).__name__}: {exc} (CTW_DEBUG=1 shows the traceback)")
 
 
 @app.command()

@@ -11,6 +11,7 @@ Incremental loading of file exports works on two levels:
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import json
@@ -78,9 +79,12 @@ def bomless_utf16(raw: bytes) -> str | None:
     mark (as charset-normalizer reads it), else None. Only text with NUL bytes is asked: UTF-8
     text has none, and ASCII-range UTF-16 has one in every other byte."""
     head = raw[:4096]
-    if b"\x00" not in head or len(head) < 4:
+    if b"\x00" not in head or len(raw) < 4 or len(raw) % 2 or raw.startswith(codecs.BOM_UTF8):
         return None
-    head = head[: len(head) - len(head) % 2]
+    # A NUL in every other byte, as in UTF-16 text of Latin script; UTF-8 text with a stray NUL
+    # (a control character, removed by the rule) is not this.
+    if max(head[0::2].count(0), head[1::2].count(0)) < len(head) // 8:
+        return None
     import charset_normalizer
 
     best = charset_normalizer.from_bytes(head).best()
@@ -113,7 +117,15 @@ def _decode(raw: bytes) -> str:
             return raw.decode(codec)
     utf16 = bomless_utf16(raw)
     if utf16:
-        return raw.decode(utf16)
+        try:
+            return raw.decode(utf16)
+        except UnicodeDecodeError as exc:
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise UnicodeDecodeError(
+                    exc.encoding, exc.object, exc.start, exc.end, f"{exc.reason}; the file looks UTF-16 without a BOM"
+                ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -30,7 +30,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ctw.dbt import DbtFailed, run_dbt
-from ctw.lock import WarehouseLocked, warehouse_lock
+from ctw.lock import WarehouseLocked, lock_timeout, warehouse_lock
 from extract import settings
 from extract.pipeline import SourceDataRejected
 from extract.registry import discover
@@ -52,7 +52,8 @@ class CliError(Exception):
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {escape(message)}")
+    # One line, whatever the message (a library's may span several).
+    console.print(f"[bold red]error:[/] {escape(' '.join(message.split()))}")
     raise typer.Exit(code=1)
 
 
@@ -112,19 +113,35 @@ def _print_figures() -> None:
 
 
 def _lock_timeout() -> float:
-    return float(os.environ.get("CTW_LOCK_TIMEOUT", "600"))
+    try:
+        return lock_timeout()
+    except WarehouseLocked as exc:
+        _fail(str(exc))
 
 
 @contextlib.contextmanager
-def _writing(command: str):
-    """Hold the warehouse lock while a command writes; a second writer waits, then errors."""
+def _locked(command: str, shared: bool = False):
+    """Hold the warehouse lock: writers alone, readers (``shared``) together. A command that must
+    wait says so in one line, waits up to CTW_LOCK_TIMEOUT seconds, then fails in one line."""
     try:
         with warehouse_lock(
-            settings.duckdb_path(), command, timeout_s=_lock_timeout(), notify=lambda m: console.print(escape(m))
+            settings.duckdb_path(),
+            command,
+            timeout_s=_lock_timeout(),
+            notify=lambda m: console.print(escape(m)),
+            shared=shared,
         ):
             yield
     except WarehouseLocked as exc:
         _fail(str(exc))
+
+
+def _writing(command: str):
+    return _locked(command)
+
+
+def _reading(command: str):
+    return _locked(command, shared=True)
 
 
 def _guarded(action, *args, **kwargs) -> None:
@@ -143,6 +160,15 @@ def _guarded(action, *args, **kwargs) -> None:
         _fail(str(exc))
     except duckdb.CatalogException as exc:
         _fail(f"{exc} (has the warehouse been built? try `ctw build`)")
+    except duckdb.IOException as exc:
+        # Another program (not a ctw command, which would have waited for the lock) has the file open.
+        _fail(f"cannot open the warehouse {settings.duckdb_path()}: {exc}")
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if os.environ.get("CTW_DEBUG") == "1":
+            raise
+        _fail(f"{type(exc).__name__}: {exc} (CTW_DEBUG=1 shows the traceback)")
 
 
 @app.command()
@@ -215,7 +241,8 @@ def build(
 @app.command()
 def kpis() -> None:
     """Print headline figures from the marts."""
-    _guarded(_print_figures)
+    with _reading("ctw kpis"):
+        _guarded(_print_figures)
 
 
 def _write_report(run_results: list[Path] | None = None) -> None:
@@ -232,7 +259,8 @@ def report(
     ] = None,
 ) -> None:
     """Write the monitoring data-quality report (HTML with a chart) under warehouse/reports/."""
-    _guarded(_write_report, dbt_results or None)
+    with _reading("ctw report"):
+        _guarded(_write_report, dbt_results or None)
 
 
 @app.command()
@@ -255,7 +283,8 @@ def run(
         _guarded(run_dbt, ["build", *exclude_absent(notify=lambda line: console.print(escape(line)))])
         _guarded(_write_report)
         _guarded(_publish_step, publish)
-    _guarded(_print_figures)
+    with _reading("ctw run"):
+        _guarded(_print_figures)
 
 
 @app.command("cohort-export")
@@ -279,7 +308,8 @@ def cohort_export(
             )
         )
 
-    _guarded(_export)
+    with _reading("ctw cohort-export"):
+        _guarded(_export)
 
 
 def _publish(build_serving: bool = True) -> None:
@@ -321,8 +351,8 @@ def publish_command(
     build: Annotated[bool, typer.Option(help="build the search model (dbt pg target) after copying")] = True,
 ) -> None:
     """Copy the public marts to PostgreSQL (merge on keys) and build the search model there."""
-    # Holds the warehouse lock: DuckDB cannot be read while another process writes it.
-    with _writing("ctw publish"):
+    # Reads the warehouse: DuckDB cannot be read while another process writes it.
+    with _reading("ctw publish"):
         _guarded(_publish, build)
 
 
@@ -411,7 +441,8 @@ def export(
         if result.single_file:
             console.print(f"export: {escape(str(result.single_file))}")
 
-    _guarded(_export)
+    with _reading("ctw export"):
+        _guarded(_export)
 
 
 def main() -> None:  # pragma: no cover - console entry point

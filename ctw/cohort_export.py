@@ -3,7 +3,9 @@
     ctw cohort-export <cohort_id> <dir>
 
 Reads only the de-identified ``omop`` schema of the warehouse. ``manifest.json`` lists every file
-with its row count and SHA-256, and the cohort's data cut (the newest source load ingested).
+with its row count and SHA-256, the cohort's data cut (the newest source load ingested) and the
+fingerprint of the pseudonymisation key (never the key); a build with the published dev-only key
+is marked "not de-identified for release".
 The cohort ID is a bound parameter, never part of a file name or of the SQL text.
 """
 
@@ -47,7 +49,8 @@ def export_cohort(
     directory = Path(directory)
     with duckdb.connect(str(warehouse or settings.duckdb_path()), read_only=True) as connection:
         found = connection.execute(
-            f"select cohort_name, approved_date, data_cut_at from {schema}.cohort_registry "
+            f"select cohort_name, approved_date, data_cut_at, deid_key_fingerprint, is_dev_deid_key "
+            f"from {schema}.cohort_registry "
             "where cohort_id = ?",
             [cohort_id],
         ).fetchall()
@@ -67,14 +70,18 @@ def export_cohort(
             path = directory / f"{table}.parquet"
             pq.write_table(rows, path)
             tables[table] = {"file": path.name, "rows": rows.num_rows, "sha256": _sha256(path)}
-    name, approved, cut = found[0]
+    name, approved, cut, key_fingerprint, dev_key = found[0]
     manifest = {
         "cohort_id": cohort_id,
         "cohort_name": name,
         "approved_date": approved.isoformat() if approved else None,
         "data_cut_at": cut.isoformat() if cut else None,
         "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "de_identified": True,
+        # Pseudonymised with the published dev-only key, the tables can be re-identified by anyone.
+        "de_identified": not dev_key,
+        "deid_key_fingerprint": key_fingerprint,
+        "dev_only_key_used": bool(dev_key),
+        "release_status": "not de-identified for release" if dev_key else "de-identified",
         "tables": tables,
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

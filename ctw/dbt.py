@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ctw.deid import DeidKeyRefused, configured_key
+from ctw.lock import child_environment
 from extract import settings
 
 
@@ -27,7 +29,11 @@ def _dbt_executable() -> str:
 
 def run_dbt(args: Sequence[str]) -> None:
     """Run a dbt command (e.g. ``["build"]``) with this project's project and profiles dirs."""
-    environment = {**os.environ, **settings.export_environment()}
+    try:
+        configured_key()
+    except DeidKeyRefused as exc:
+        raise DbtFailed(f"dbt {' '.join(args)} not started: {exc}") from None
+    environment = {**os.environ, **settings.export_environment(), **child_environment(settings.duckdb_path())}
     settings.duckdb_temp_dir().mkdir(parents=True, exist_ok=True)
     project = str(settings.project_dir())
     command = [_dbt_executable(), *args, "--project-dir", project, "--profiles-dir", project]

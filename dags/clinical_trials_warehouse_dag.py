@@ -6,7 +6,12 @@
 
 Runs daily without catch-up. One run at a time (``max_active_runs=1``) and one task at a time
 (``max_active_tasks=1``, plus the optional pool ``CTW_AIRFLOW_POOL``), because a DuckDB file
-has a single writer. Tasks retry twice, 5 minutes apart (``CTW_AIRFLOW_RETRY_DELAY_SECONDS``);
+has a single writer. Every task that writes also holds the warehouse writer lock (``ctw.lock``),
+so a DAG run and a ``ctw`` command never write at once: the extract tasks take it themselves,
+every dbt process (validate, the cosmos tasks) takes it in the dbt-duckdb plugin
+``ctw.deid_plugin``, and the report reads under the shared lock (``ctw report``). A task that
+finds the warehouse busy waits up to ``CTW_LOCK_TIMEOUT`` seconds, then fails (and retries).
+Tasks retry twice, 5 minutes apart (``CTW_AIRFLOW_RETRY_DELAY_SECONDS``);
 a failure callback logs the task, run and error and appends them to
 ``<warehouse>/reports/airflow_failures.log``.
 
@@ -195,12 +200,14 @@ def on_failure(context: dict[str, Any]) -> None:
 def extract_source(name: str) -> str:
     """Load one source (the ``ctw extract NAME`` step): from the paths in the
     ``CTW_INPUT_<NAME>`` variable (``os.pathsep``-separated, as ``--input``), else its bundled data."""
+    from ctw.lock import lock_timeout, warehouse_lock
     from extract.runner import extract_source as run_extraction
 
     settings.export_environment()
     configured = os.environ.get(f"CTW_INPUT_{name.upper()}")
     inputs = [part for part in configured.split(os.pathsep) if part] if configured else None
-    summary = run_extraction(name, inputs, progress=None)
+    with warehouse_lock(settings.duckdb_path(), f"airflow extract_{name}", timeout_s=lock_timeout(), notify=log.info):
+        summary = run_extraction(name, inputs, progress=None)
     log.info(summary.describe())
     return summary.describe()
 

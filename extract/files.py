@@ -11,6 +11,7 @@ Incremental loading of file exports works on two levels:
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import json
@@ -73,14 +74,58 @@ MAX_FIELD_CHARS = 100_000
 
 
 
-def decode_bytes(raw: bytes) -> str:
-    """Text from bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM.
+def bomless_utf16(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the start of ``raw`` is UTF-16 text without a byte-order
+    mark (as charset-normalizer reads it), else None. Only text with NUL bytes is asked: UTF-8
+    text has none, and ASCII-range UTF-16 has one in every other byte."""
+    head = raw[:4096]
+    if b"\x00" not in head or len(raw) < 4 or len(raw) % 2 or raw.startswith(codecs.BOM_UTF8):
+        return None
+    # A NUL in every other byte, as in UTF-16 text of Latin script; UTF-8 text with a stray NUL
+    # (a control character, removed by the rule) is not this.
+    if max(head[0::2].count(0), head[1::2].count(0)) < len(head) // 8:
+        return None
+    import charset_normalizer
 
-    Raises ``UnicodeDecodeError`` whose reason names the likely encoding otherwise.
-    """
+    best = charset_normalizer.from_bytes(head).best()
+    encoding = (best.encoding if best else "").replace("_", "-")
+    return encoding if encoding in {"utf-16-le", "utf-16-be"} else None
+
+
+def decode_bytes(raw: bytes, location: str | None = None) -> str:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16/32 with a BOM, or UTF-16 without a
+    BOM (detected by charset-normalizer). Strict: a byte sequence invalid in the file's encoding
+    raises ``UnicodeDecodeError`` whose reason names the likely encoding.
+
+    The control characters of the rule (:data:`CONTROL_CHARACTERS`) are removed before any
+    parser sees the text (Python's ``splitlines`` would end a line at some of them) and counted
+    in a warning naming ``location``."""
+    return _without_controls_noted(_decode(raw), location)
+
+
+def _without_controls_noted(text: str, location: str | None) -> str:
+    if not CONTROL_CHARACTERS.search(text):
+        return text
+    cleaned, removed = without_controls(text)
+    log.warning("%s: %d control characters removed from the text", location or "a file", removed)
+    return cleaned
+
+
+def _decode(raw: bytes) -> str:
     for bom, codec in BOMS:
         if raw.startswith(bom):
             return raw.decode(codec)
+    utf16 = bomless_utf16(raw)
+    if utf16:
+        try:
+            return raw.decode(utf16)
+        except UnicodeDecodeError as exc:
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise UnicodeDecodeError(
+                    exc.encoding, exc.object, exc.start, exc.end, f"{exc.reason}; the file looks UTF-16 without a BOM"
+                ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -91,21 +136,22 @@ def decode_bytes(raw: bytes) -> str:
 
 
 def undecodable_reason(raw: bytes, exc: UnicodeDecodeError) -> str:
-    """Why ``raw`` is not text we read, naming the byte, its offset and line."""
+    """Why ``raw`` is not text we read (an encoding error), naming the byte, its offset and line."""
+    encoding = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8"}.get(exc.encoding, exc.encoding.upper().replace("_", "-"))
     line = raw[: exc.start].count(b"\n") + 1
     return (
-        f"not UTF-8 encoded: byte 0x{raw[exc.start]:02x} at offset {exc.start} (line {line}): "
+        f"encoding error: not {encoding} encoded: byte 0x{raw[exc.start]:02x} at offset {exc.start} (line {line}): "
         f"{exc.reason}; re-export the file as UTF-8"
     )
 
 
 def decode_text(file: InputFile, source: str) -> str | Rejection:
-    """The file as text (UTF-8, or UTF-16/32 marked by a BOM; a BOM is dropped), or a rejection
-    naming the byte offset and line, or naming an empty file."""
+    """The file as text (see :func:`decode_bytes`; a BOM is dropped), or a rejection naming the
+    byte offset and line (an encoding error), or naming an empty file ("no data rows")."""
     if not file.data.strip():
-        return Rejection(source, file.location, "empty file", field="<file>")
+        return Rejection(source, file.location, "empty file: no data rows", field="<file>")
     try:
-        return decode_bytes(file.data)
+        return decode_bytes(file.data, file.location)
     except UnicodeDecodeError as exc:
         return Rejection(source, file.location, undecodable_reason(file.data, exc), field="<file>")
 
@@ -117,6 +163,8 @@ def missing_columns(required: Iterable[str], found: Iterable[str]) -> str | None
     missing = [name for name in required if name not in found]
     if not missing:
         return None
+    if not found:
+        return "no data rows: the file holds a header line at most"
     hints = []
     for name in missing:
         close = difflib.get_close_matches(name, [f for f in found if f not in required], n=1, cutoff=0.6)
@@ -262,3 +310,104 @@ def repeated_key(seen: dict[str, str], key: str | None, location: str, *, source
         )
     seen[key] = location
     return None
+
+
+# The rule for control characters, the same for every source: NUL and the other C0 control
+# characters except tab, line feed and carriage return are removed, from a text file as it is
+# decoded (:func:`decode_bytes`, a warning naming the file) and from every text value a source
+# yields (records and quarantine rows alike, whatever the format: JSON escapes, Excel cells,
+# database rows; counted per table and field by :class:`ControlCharacters` and reported as a
+# quality note of the run). See docs/reliability.md. They carry no meaning in a registry export
+# and break consumers (PostgreSQL refuses NUL in text; a CSV cell with one is unreadable).
+CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+CONTROL_CHARACTERS = re.compile(CONTROL_PATTERN)
+
+
+def without_controls(text: str) -> tuple[str, int]:
+    """``text`` without the control characters of the rule, and how many were removed."""
+    cleaned, removed = CONTROL_CHARACTERS.subn("", text)
+    return cleaned, removed
+
+
+class ControlCharacters:
+    """A dlt map step applying the rule to every item of a resource, counting the removals by
+    (resource, field): dicts and lists recursively, and Arrow tables column by column."""
+
+    def __init__(self) -> None:
+        self.removed: dict[tuple[str, str], int] = {}
+
+    def step(self, resource: str):
+        def clean_item(item: Any) -> Any:
+            return self._clean(item, resource, "")
+
+        return clean_item
+
+    def _note(self, resource: str, field: str, count: int) -> None:
+        key = (resource, field or "<value>")
+        self.removed[key] = self.removed.get(key, 0) + count
+
+    def _clean(self, value: Any, resource: str, field: str) -> Any:
+        if isinstance(value, str):
+            if not CONTROL_CHARACTERS.search(value):
+                return value
+            cleaned, removed = without_controls(value)
+            self._note(resource, field, removed)
+            return cleaned
+        if isinstance(value, dict):
+            return {
+                key: self._clean(inner, resource, f"{field}.{key}" if field else str(key))
+                for key, inner in value.items()
+            }
+        if isinstance(value, list):
+            return [self._clean(inner, resource, field) for inner in value]
+        if type(value).__module__.startswith("pyarrow"):
+            return self._clean_arrow(value, resource)
+        return value
+
+    def _clean_arrow(self, table: Any, resource: str) -> Any:
+        import pyarrow as pa
+
+        if not isinstance(table, (pa.Table, pa.RecordBatch)):
+            return table
+        columns = []
+        for name, column in zip(table.column_names, table.columns, strict=True):
+            chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+            cleaned = [self._clean_array(chunk, resource, name) for chunk in chunks]
+            columns.append(pa.chunked_array(cleaned, type=column.type) if isinstance(table, pa.Table) else cleaned[0])
+        if isinstance(table, pa.Table):
+            return pa.Table.from_arrays(columns, schema=table.schema)
+        return pa.RecordBatch.from_arrays(columns, schema=table.schema)
+
+    def _clean_array(self, array: Any, resource: str, field: str) -> Any:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        kind = array.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            pattern = CONTROL_PATTERN
+            counts = pc.count_substring_regex(array, pattern)
+            removed = pc.sum(counts).as_py() or 0
+            if not removed:
+                return array
+            self._note(resource, field, removed)
+            return pc.replace_substring_regex(array, pattern, "")
+        if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            values = self._clean_array(array.values, resource, field)
+            if values is array.values:
+                return array
+            return type(array).from_arrays(array.offsets, values, mask=array.is_null())
+        if pa.types.is_struct(kind):
+            fields = [array.field(index) for index in range(kind.num_fields)]
+            cleaned = [
+                self._clean_array(child, resource, f"{field}.{kind.field(index).name}")
+                for index, child in enumerate(fields)
+            ]
+            if all(new is old for new, old in zip(cleaned, fields, strict=True)):
+                return array
+            names = [kind.field(index).name for index in range(kind.num_fields)]
+            return pa.StructArray.from_arrays(cleaned, names=names, mask=array.is_null())
+        return array
+
+    def describe(self) -> str:
+        fields = ", ".join(f"{resource}.{field}: {count}" for (resource, field), count in sorted(self.removed.items()))
+        return f"control characters removed from text ({fields})"

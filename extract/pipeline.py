@@ -13,6 +13,7 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 
 from extract import settings
+from extract.files import ControlCharacters
 from extract.quarantine import QUARANTINE_TABLE
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,8 @@ class RunSummary:
     rows: dict[str, int] = field(default_factory=dict)
     quarantined: int = 0
     load_info: LoadInfo | None = None
+    # (resource, field) -> control characters removed (the rule in extract.files)
+    controls_removed: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def loaded(self) -> int:
@@ -103,6 +106,8 @@ class RunSummary:
         text = f"{self.source}: {self.loaded} rows loaded ({tables or 'nothing new'})"
         if self.quarantined:
             text += f"; {self.quarantined} quarantined (see the {QUARANTINE_TABLE} table)"
+        if self.controls_removed:
+            text += f"; {sum(self.controls_removed.values())} control characters removed from text"
         return text
 
 
@@ -137,6 +142,10 @@ def run_source(
     dlt's (``drop_sources`` drops the source's tables and state first, for a layout change).
     """
     finish_pending(pipeline)
+    controls = ControlCharacters()
+    resources = source.resources.items() if hasattr(source, "resources") else [(source.name, source)]
+    for name, resource in resources:
+        resource.add_map(controls.step(name))
     pipeline.extract(source, loader_file_format=loader_file_format, refresh=refresh)
     normalize_info = pipeline.normalize()
     load_info = pipeline.load()
@@ -144,9 +153,13 @@ def run_source(
     for table, count in normalize_info.row_counts.items():
         if not table.startswith("_dlt"):
             counts[table] = counts.get(table, 0) + count
+    if controls.removed:
+        # The quality note of the control-character rule: which fields, how many characters.
+        logger.warning("%s: %s", source_name, controls.describe())
     return RunSummary(
         source=source_name,
         rows=counts,
         quarantined=counts.get(QUARANTINE_TABLE, 0),
         load_info=load_info,
+        controls_removed=dict(controls.removed),
     )

@@ -43,6 +43,11 @@ class Rejection:
     raw_record: Any = None
     key_on_record: bool = False
 
+    def __post_init__(self) -> None:
+        # Every reason is one line (a parser's message may span several: lxml's do).
+        if "\n" in self.reason or "\r" in self.reason:
+            object.__setattr__(self, "reason", " ".join(self.reason.split()))
+
     def message(self) -> str:
         """A one-line error naming file/page, record and field."""
         parts = [f"{self.source}: {self.location}"]

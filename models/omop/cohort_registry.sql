@@ -32,9 +32,14 @@ final as (
 
         ----------  strings
         cohorts.cohort_name,
+        -- which pseudonymisation key built the tables (its fingerprint, never the key)
+        {{ deid_key_fingerprint() }} as deid_key_fingerprint,
 
         ----------  numerics
         cohorts.person_count,
+
+        ----------  booleans
+        {{ deid_is_dev_key() }} as is_dev_deid_key,
 
         ----------  dates
         cohorts.approved_date,

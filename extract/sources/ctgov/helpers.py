@@ -12,7 +12,7 @@ from typing import Any
 
 from requests import Response
 
-from extract.files import decode_bytes
+from extract.files import decode_bytes, undecodable_reason
 from extract.inputs import InputPath, head_text
 
 from .models import Study
@@ -158,12 +158,12 @@ def _studies_in(payload: Any) -> list[Any]:
 def _texts(location: str, raw: bytes) -> Iterator[tuple[str, str] | UnreadableDocument]:
     """The JSON texts of one bulk file with their locations (one per line of NDJSON)."""
     try:
-        text = decode_bytes(raw)
+        text = decode_bytes(raw, location)
     except UnicodeDecodeError as exc:
-        yield UnreadableDocument(location, f"not UTF-8 encoded (byte {exc.start}: {exc.reason})")
+        yield UnreadableDocument(location, undecodable_reason(raw, exc))
         return
     if not text.strip():
-        yield UnreadableDocument(location, "empty file")
+        yield UnreadableDocument(location, "empty file: no data rows")
         return
     if location.endswith((".ndjson", ".jsonl")):
         for number, line in enumerate(text.splitlines(), start=1):

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from sqlalchemy import Connection, delete, insert, select
 
+from extract.files import decode_bytes, undecodable_reason
 from extract.inputs import InputPath, head_text
 from extract.quarantine import Rejection
 
@@ -117,9 +118,14 @@ def load_registry(files: list[InputPath]) -> Registry:
     seen: dict[str, str] = {}
     for file in files:
         location = file.location
+        data = file.read_bytes()
         try:
-            document = json.loads(file.read_bytes().decode("utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            document = json.loads(decode_bytes(data, location))
+        except UnicodeDecodeError as error:
+            reason = undecodable_reason(data, error)
+            registry.rejections.append(Rejection(SOURCE_NAME, location, reason, field="<file>"))
+            continue
+        except json.JSONDecodeError as error:
             registry.rejections.append(Rejection(SOURCE_NAME, location, f"not valid JSON: {error}", field="<file>"))
             continue
         cohort, rejections = parse_cohort(document, location)

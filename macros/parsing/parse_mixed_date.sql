@@ -1,34 +1,107 @@
 {#-
-    Sites write dates as "2023-01-05", "05/01/2023" (always day/month/year) or "Jan 5 2023"
-    (also "Jan 5, 2023"). mixed_date_format names the shape by a regular expression;
-    parse_mixed_date rebuilds an ISO string from the parts and casts it safely, so an impossible
-    date ("31/02/2023") or an unknown shape gives NULL, which the models flag.
+    The project's one parser of dates as people and spreadsheets write them:
+
+      shape                                   examples
+      ISO date or date-time                   2021-03-04, 2021-3-4, 2021-03-04T09:13:00, 2021-03-04 09:13
+      year/month/day                          2021/03/04
+      day.month.year, day-month-year          04.03.2021, 4-3-2021 (always day first)
+      slashed day and month                   04/03/2021: day first, unless the site's row in the
+                                              site_date_conventions seed says month_first
+      day, month name, year                   4 Mar 2021, 4-Mar-2021, 04 March 2021
+      month name, day, year                   Mar 4 2021, March 4, 2021
+      Excel serial day (with a time fraction) 44259, 44259.3868 (days since 1899-12-30)
+
+    A time of day after a numeric date ("04/03/2021 09:13") is ignored; month names are English
+    (three letters or more). parse_mixed_date gives NULL for anything else, for an impossible
+    date ("31/02/2023") and for a date before 1900 or after 2199; mixed_date_problem says why a
+    written date gave NULL, so models can report it (file, record and field) instead of losing it.
+
+    `slash_order` is an SQL expression ('day_first' or 'month_first', usually the seed's column);
+    every shape is read by one regular expression whose groups are rebuilt into an ISO string
+    and cast safely, so every engine with the project's regexp_extract reads it the same way.
 -#}
+
+{%- macro _date_text(expression) -%}
+    lower(trim({{ regexp_replace_all("replace(" ~ expression ~ ", ',', ' ')", "'[[:space:]]+'", "' '") }}))
+{%- endmacro -%}
+
+{%- macro _iso_from_parts(year, month, day) -%}
+    {{ to_date(dbt.concat([
+        year, "'-'",
+        dbt.right(dbt.concat(["'0'", month]), 2), "'-'",
+        dbt.right(dbt.concat(["'0'", day]), 2),
+    ])) }}
+{%- endmacro -%}
+
+{#- The regular expressions of the shapes, with their groups (year, month, day). -#}
+{%- macro _date_shapes() -%}
+    {%- set time = "( [0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$" -%}
+    {{ return({
+        'iso': ("'^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})([t ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(z|[+-][0-9]{2}:?[0-9]{2})?)?$'", 1, 2, 3),
+        'year_first': ("'^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})" ~ time ~ "'", 1, 2, 3),
+        'dotted': ("'^([0-9]{1,2})[.-]([0-9]{1,2})[.-]([0-9]{4})" ~ time ~ "'", 3, 2, 1),
+        'slashed': ("'^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})" ~ time ~ "'", 3, none, none),
+        'day_month_name': ("'^([0-9]{1,2})[ .-]+([a-z]{3,9})[.]?[ .-]+([0-9]{4})$'", 3, 2, 1),
+        'month_name_day': ("'^([a-z]{3,9})[.]? ([0-9]{1,2}) ([0-9]{4})$'", 3, 1, 2),
+    }) }}
+{%- endmacro -%}
+
 {% macro mixed_date_format(expression) -%}
-    {%- set value = "trim(replace(" ~ expression ~ ", ',', ''))" -%}
+    {%- set value = _date_text(expression) -%}
     case
-        when {{ regexp_like(value, "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'") }} then 'iso'
-        when {{ regexp_like(value, "'^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$'") }} then 'day_month_year'
-        when {{ regexp_like(value, "'^[A-Za-z]{3}[a-z]* [0-9]{1,2} [0-9]{4}$'") }} then 'month_name'
+        {%- for name, shape in _date_shapes().items() %}
+        when {{ regexp_like(value, shape[0]) }} then '{{ name }}'
+        {%- endfor %}
+        when {{ regexp_like(value, "'^[0-9]{5}([.][0-9]+)?$'") }} then 'excel_serial'
     end
 {%- endmacro %}
 
-{% macro parse_mixed_date(expression) -%}
-    {%- set value = "trim(replace(" ~ expression ~ ", ',', ''))" -%}
-    {%- set day_month_year = dbt.concat([
-        dbt.split_part(value, "'/'", 3), "'-'",
-        dbt.right(dbt.concat(["'0'", dbt.split_part(value, "'/'", 2)]), 2), "'-'",
-        dbt.right(dbt.concat(["'0'", dbt.split_part(value, "'/'", 1)]), 2),
-    ]) -%}
-    {%- set month_name = dbt.concat([
-        dbt.split_part(value, "' '", 3), "'-'",
-        month_number(value), "'-'",
-        dbt.right(dbt.concat(["'0'", dbt.split_part(value, "' '", 2)]), 2),
-    ]) -%}
-    case {{ mixed_date_format(expression) }}
-        when 'iso' then {{ to_date(value) }}
-        when 'day_month_year' then {{ to_date(day_month_year) }}
-        when 'month_name' then {{ to_date(month_name) }}
+{% macro parse_mixed_date(expression, slash_order="'day_first'") -%}
+    {%- set value = _date_text(expression) -%}
+    {%- set shapes = _date_shapes() -%}
+    {%- set parts = [] -%}
+    {%- for name, shape in shapes.items() -%}
+        {%- set pattern, y, m, d = shape -%}
+        {%- if name == 'slashed' -%}
+            {%- set first = regexp_extract(value, pattern, 1) -%}
+            {%- set second = regexp_extract(value, pattern, 2) -%}
+            {%- set month = "case when " ~ slash_order ~ " = 'month_first' then " ~ first ~ " else " ~ second ~ " end" -%}
+            {%- set day = "case when " ~ slash_order ~ " = 'month_first' then " ~ second ~ " else " ~ first ~ " end" -%}
+            {%- do parts.append(_iso_from_parts(regexp_extract(value, pattern, y), month, day)) -%}
+        {%- elif name in ('day_month_name', 'month_name_day') -%}
+            {%- do parts.append(_iso_from_parts(
+                regexp_extract(value, pattern, y), month_number(regexp_extract(value, pattern, m)),
+                regexp_extract(value, pattern, d))) -%}
+        {%- else -%}
+            {%- do parts.append(_iso_from_parts(
+                regexp_extract(value, pattern, y), regexp_extract(value, pattern, m),
+                regexp_extract(value, pattern, d))) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set serial = regexp_extract(value, "'^([0-9]{5})([.][0-9]+)?$'", 1) -%}
+    {%- do parts.append(
+        "case when " ~ serial ~ " is not null then "
+        ~ to_date(dbt.dateadd('day', "cast(" ~ serial ~ " as " ~ dbt.type_int() ~ ")", "cast('1899-12-30' as date)"))
+        ~ " end") -%}
+    {%- set parsed = "coalesce(" ~ parts | join(",\n        ") ~ ")" -%}
+    case
+        when {{ parsed }} between cast('1900-01-01' as date) and cast('2199-12-31' as date) then {{ parsed }}
+    end
+{%- endmacro %}
+
+{#-
+    Why a written date gave NULL: NULL when the text is blank or reads as a date; 'ambiguous
+    slashed date' when the slashed text reads only in the order the site did not declare
+    ("03/25/2021" at a day-first site); 'not a date' otherwise.
+-#}
+{% macro mixed_date_problem(expression, slash_order="'day_first'") -%}
+    {%- set opposite = "case when " ~ slash_order ~ " = 'month_first' then 'day_first' else 'month_first' end" -%}
+    case
+        when nullif(trim({{ expression }}), '') is null then null
+        when {{ parse_mixed_date(expression, slash_order) }} is not null then null
+        when {{ parse_mixed_date(expression, opposite) }} is not null
+            then {{ dbt.concat(["'ambiguous slashed date: reads only as '", opposite, "', the site declares '", slash_order]) }}
+        else 'not a date in any accepted shape'
     end
 {%- endmacro %}
 

@@ -1,7 +1,7 @@
 {{ config(materialized="table") }}
 
 {#-
-    Medication rows with the ingredient (drug_ingredient_aliases seed, matched on the name
+    Medication rows (the newest delivery of each exposure, see stg_patients__medications) with the ingredient (drug_ingredient_aliases seed, matched on the name
     without dose), the dose in milligrams, the warehouse patient and study, and their
     data-quality findings.
 -#}
@@ -10,6 +10,7 @@ with
 medications as (
 
     select * from {{ ref('stg_patients__medications') }}
+    where delivery_rank = 1
 
 ),
 
@@ -32,6 +33,7 @@ patient_refs as (
 studies as (
 
     select * from {{ ref('stg_patients__studies') }}
+    where delivery_rank = 1
 
 ),
 
@@ -73,7 +75,7 @@ final as (
         nullif(
             concat_ws(
                 '; ',
-                case when dose_mg is null then 'dose missing or not read' end,
+                case when dose_amount is null or dose_unit is null then 'dose missing or not read' end,
                 case when route is null then 'route missing or not recognised' end,
                 case when start_date is null then 'start date missing or not a date' end,
                 case when end_date_text is not null and end_date is null then 'end date not a date' end

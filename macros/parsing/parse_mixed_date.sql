@@ -56,8 +56,15 @@
     end
 {%- endmacro %}
 
-{% macro parse_mixed_date(expression, slash_order="'day_first'") -%}
-    {%- set value = _date_text(expression) -%}
+{#- The text as the shapes are matched: lower case, commas as spaces, one space between words.
+    A model that reads a date several times selects mixed_date_text() once and passes the column
+    with cleaned=true, which keeps the compiled SQL small. -#}
+{% macro mixed_date_text(expression) -%}
+    {{ _date_text(expression) }}
+{%- endmacro %}
+
+{% macro parse_mixed_date(expression, slash_order="'day_first'", cleaned=false) -%}
+    {%- set value = expression if cleaned else _date_text(expression) -%}
     {%- set shapes = _date_shapes() -%}
     {%- set parts = [] -%}
     {%- for name, shape in shapes.items() -%}
@@ -90,17 +97,22 @@
 {%- endmacro %}
 
 {#-
-    Why a written date gave NULL: NULL when the text is blank or reads as a date; 'ambiguous
-    slashed date' when the slashed text reads only in the order the site did not declare
-    ("03/25/2021" at a day-first site); 'not a date' otherwise.
+    Why a written date gave NULL: NULL when the text is blank or was read (`parsed`, the
+    result of parse_mixed_date); 'ambiguous slashed date ...' when a slashed date reads only in
+    the order the site did not declare ("03/25/2021" at a day-first site); 'not a date in any
+    accepted shape' otherwise.
 -#}
-{% macro mixed_date_problem(expression, slash_order="'day_first'") -%}
-    {%- set opposite = "case when " ~ slash_order ~ " = 'month_first' then 'day_first' else 'month_first' end" -%}
+{% macro mixed_date_problem(expression, parsed, slash_order="'day_first'", cleaned=false) -%}
+    {%- set value = expression if cleaned else _date_text(expression) -%}
+    {%- set pattern = "'^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})( |$)'" -%}
+    {%- set first = to_number(regexp_extract(value, pattern, 1)) -%}
+    {%- set second = to_number(regexp_extract(value, pattern, 2)) -%}
     case
-        when nullif(trim({{ expression }}), '') is null then null
-        when {{ parse_mixed_date(expression, slash_order) }} is not null then null
-        when {{ parse_mixed_date(expression, opposite) }} is not null
-            then {{ dbt.concat(["'ambiguous slashed date: reads only as '", opposite, "', the site declares '", slash_order]) }}
+        when nullif(trim({{ expression }}), '') is null or {{ parsed }} is not null then null
+        when {{ slash_order }} = 'month_first' and {{ first }} between 13 and 31 and {{ second }} <= 12
+            then 'ambiguous slashed date: reads only as day_first, the site declares month_first'
+        when {{ slash_order }} <> 'month_first' and {{ second }} between 13 and 31 and {{ first }} <= 12
+            then 'ambiguous slashed date: reads only as month_first, the site declares day_first'
         else 'not a date in any accepted shape'
     end
 {%- endmacro %}

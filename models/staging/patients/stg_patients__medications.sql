@@ -43,6 +43,8 @@ parsed as (
     select
         source.*,
         coalesce(conventions.slash_order, 'day_first') as slash_order,
+        {{ mixed_date_text('source.started_on') }} as started_on_clean,
+        {{ mixed_date_text('source.ended_on') }} as ended_on_clean,
         {{ to_number("replace(trim(source.dose), ',', '.')") }} as column_dose_amount,
         nullif(lower(trim(source.dose_unit)), '') as column_dose_unit,
         {{ to_number("replace(" ~ regexp_extract('lower(source.drug_name)', dose_pattern, 1) ~ ", ',', '.')") }}
@@ -66,8 +68,8 @@ doses as (
             when nullif(trim(parsed.dose), '') is null then parsed.name_dose_amount
         end as parsed_dose_amount,
         routes.route as parsed_route,
-        {{ parse_mixed_date('parsed.started_on', 'parsed.slash_order') }} as parsed_start_date,
-        {{ parse_mixed_date('parsed.ended_on', 'parsed.slash_order') }} as parsed_end_date
+        {{ parse_mixed_date('parsed.started_on_clean', 'parsed.slash_order', cleaned=true) }} as parsed_start_date,
+        {{ parse_mixed_date('parsed.ended_on_clean', 'parsed.slash_order', cleaned=true) }} as parsed_end_date
     from parsed
     left join units
         on case
@@ -98,8 +100,10 @@ renamed as (
         parsed_route as route,
         started_on as start_date_text,
         ended_on as end_date_text,
-        {{ mixed_date_problem('started_on', 'slash_order') }} as start_date_problem,
-        {{ mixed_date_problem('ended_on', 'slash_order') }} as end_date_problem,
+        {{ mixed_date_problem('started_on_clean', 'parsed_start_date', 'slash_order', cleaned=true) }}
+            as start_date_problem,
+        {{ mixed_date_problem('ended_on_clean', 'parsed_end_date', 'slash_order', cleaned=true) }}
+            as end_date_problem,
         source_file,
         source_sheet,
 

@@ -23,20 +23,28 @@ conventions as (
 
 ),
 
-parsed as (
+sited as (
 
     select
         source.*,
         coalesce(conventions.slash_order, 'day_first') as slash_order,
-        {{ parse_mixed_date('source.enrolled_on', "coalesce(conventions.slash_order, 'day_first')") }}
-            as parsed_enrolment_date,
-        {{ parse_mixed_date('source.completed_on', "coalesce(conventions.slash_order, 'day_first')") }}
-            as parsed_completion_date,
+        {{ mixed_date_text('source.enrolled_on') }} as enrolled_on_clean,
+        {{ mixed_date_text('source.completed_on') }} as completed_on_clean,
         {{ regexp_replace_all('upper(trim(source.study_code))', "'[^A-Z0-9]'", "''") }} as parsed_study_key,
         {{ regexp_extract('upper(trim(source.diagnosis_code))', "'^([A-Z][0-9]{2})'") }} as parsed_diagnosis_code
     from source
     left join conventions
         on upper({{ dbt.split_part('trim(source.patient_ref)', "'-'", 1) }}) = upper(trim(conventions.site_id))
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ parse_mixed_date('enrolled_on_clean', 'slash_order', cleaned=true) }} as parsed_enrolment_date,
+        {{ parse_mixed_date('completed_on_clean', 'slash_order', cleaned=true) }} as parsed_completion_date
+    from sited
 
 ),
 
@@ -56,8 +64,10 @@ renamed as (
         lower(trim(outcome)) as outcome,
         enrolled_on as enrolment_date_text,
         completed_on as completion_date_text,
-        {{ mixed_date_problem('enrolled_on', 'slash_order') }} as enrolment_date_problem,
-        {{ mixed_date_problem('completed_on', 'slash_order') }} as completion_date_problem,
+        {{ mixed_date_problem('enrolled_on_clean', 'parsed_enrolment_date', 'slash_order', cleaned=true) }}
+            as enrolment_date_problem,
+        {{ mixed_date_problem('completed_on_clean', 'parsed_completion_date', 'slash_order', cleaned=true) }}
+            as completion_date_problem,
         source_file,
         source_sheet,
 

@@ -31,7 +31,9 @@ sited as (
     select
         source.*,
         upper({{ dbt.split_part('trim(source.patient_ref)', "'-'", 1) }}) as parsed_site_code,
-        coalesce(conventions.slash_order, 'day_first') as slash_order
+        coalesce(conventions.slash_order, 'day_first') as slash_order,
+        {{ mixed_date_text('source.birth_date') }} as birth_date_clean,
+        {{ mixed_date_text('source.registered_on') }} as registered_on_clean
     from source
     left join conventions
         on upper({{ dbt.split_part('trim(source.patient_ref)', "'-'", 1) }}) = upper(trim(conventions.site_id))
@@ -42,10 +44,8 @@ parsed as (
 
     select
         *,
-        {{ parse_mixed_date('birth_date', 'slash_order') }} as parsed_birth_date,
-        {{ mixed_date_problem('birth_date', 'slash_order') }} as birth_date_text_problem,
-        {{ parse_mixed_date('registered_on', 'slash_order') }} as parsed_registration_date,
-        {{ mixed_date_problem('registered_on', 'slash_order') }} as registration_date_problem,
+        {{ parse_mixed_date('birth_date_clean', 'slash_order', cleaned=true) }} as parsed_birth_date,
+        {{ parse_mixed_date('registered_on_clean', 'slash_order', cleaned=true) }} as parsed_registration_date,
         cast({{ to_number(regexp_extract('trim(age)', "'^([0-9]{1,3})([^0-9.]|$)'")) }} as {{ dbt.type_int() }})
             as parsed_age_years
     from sited
@@ -56,8 +56,12 @@ checked as (
 
     select
         *,
+        {{ mixed_date_problem('registered_on_clean', 'parsed_registration_date', 'slash_order', cleaned=true) }}
+            as registration_date_problem,
         case
-            when birth_date_text_problem is not null then birth_date_text_problem
+            when {{ mixed_date_problem('birth_date_clean', 'parsed_birth_date', 'slash_order', cleaned=true) }}
+                is not null
+                then {{ mixed_date_problem('birth_date_clean', 'parsed_birth_date', 'slash_order', cleaned=true) }}
             when parsed_birth_date > coalesce(parsed_registration_date, current_date)
                 then 'birth date after the registration date or in the future'
             when parsed_registration_date is not null

@@ -24,8 +24,20 @@ keyed as (
 
     select
         *,
-        {{ phase_key('phase') }} as parsed_phase_key
+        {{ phase_key('phase') }} as parsed_phase_key,
+        {{ mixed_date_text('start_date') }} as start_date_clean,
+        {{ mixed_date_text('end_date') }} as end_date_clean
     from source
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ parse_mixed_date('start_date_clean', cleaned=true) }} as parsed_start_date,
+        {{ parse_mixed_date('end_date_clean', cleaned=true) }} as parsed_end_date
+    from keyed
 
 ),
 
@@ -48,8 +60,10 @@ renamed as (
         phase_mapping.phase,
         keyed.start_date as start_date_text,
         keyed.end_date as end_date_text,
-        {{ mixed_date_problem('keyed.start_date') }} as start_date_problem,
-        {{ mixed_date_problem('keyed.end_date') }} as end_date_problem,
+        {{ mixed_date_problem('keyed.start_date_clean', 'keyed.parsed_start_date', cleaned=true) }}
+            as start_date_problem,
+        {{ mixed_date_problem('keyed.end_date_clean', 'keyed.parsed_end_date', cleaned=true) }}
+            as end_date_problem,
         keyed.source_file,
         keyed.source_sheet,
 
@@ -61,13 +75,13 @@ renamed as (
         ) as delivery_rank,
 
         ----------  dates
-        {{ parse_mixed_date('keyed.start_date') }} as start_date,
-        {{ parse_mixed_date('keyed.end_date') }} as end_date,
+        keyed.parsed_start_date as start_date,
+        keyed.parsed_end_date as end_date,
 
         ----------  timestamps
         {{ utc_timestamp_ntz('keyed.extracted_at') }} as extracted_at
 
-    from keyed
+    from parsed as keyed
     left join phase_mapping
         on keyed.parsed_phase_key = phase_mapping.source_phase
 

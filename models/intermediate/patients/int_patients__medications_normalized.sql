@@ -58,8 +58,9 @@ linked as (
     left join aliases
         on medications.drug_key = aliases.drug_alias
     left join aliases as salt_aliases
-        on aliases.drug_alias is null
-        and {{ regexp_replace_all('medications.drug_key', "'( (" ~ salt_words | join('|') ~ "))+$'", "''") }}
+        on
+            aliases.drug_alias is null
+            and {{ regexp_replace_all('medications.drug_key', "'( (" ~ salt_words | join('|') ~ "))+$'", "''") }}
             = salt_aliases.drug_alias
     left join patient_refs
         on medications.patient_ref = patient_refs.patient_ref

@@ -117,7 +117,10 @@ final as (
                         then 'country not recognised'
                 end,
                 case when sex is null then 'sex missing or not recognised' end,
-                case when birth_date_problem is not null then {{ dbt.concat(["'birth date not used: '", 'birth_date_problem']) }} end,
+                case
+                    when birth_date_problem is not null
+                        then {{ dbt.concat(["'birth date not used: '", 'birth_date_problem']) }}
+                end,
                 case when registration_date is null then 'registration date missing or not a date' end,
                 case when age_problem is not null then {{ dbt.concat(["'stated age not used: '", 'age_problem']) }} end,
                 case when age_years is null then 'no age and no birth date' end,

@@ -50,6 +50,12 @@ parsed as (
         {{ to_number("replace(" ~ regexp_extract('lower(source.drug_name)', dose_pattern, 1) ~ ", ',', '.')") }}
             as name_dose_amount,
         {{ regexp_extract('lower(source.drug_name)', dose_pattern, 3) }} as name_dose_unit,
+        case
+            when {{ to_number("replace(trim(source.dose), ',', '.')") }} is not null
+                then nullif(lower(trim(source.dose_unit)), '')
+            when nullif(trim(source.dose), '') is null
+                then {{ regexp_extract('lower(source.drug_name)', dose_pattern, 3) }}
+        end as written_dose_unit,
         {{ normalize_name(regexp_replace_all('lower(source.drug_name)', dose_pattern, "' '")) }} as drug_key
     from source
     left join conventions
@@ -72,10 +78,7 @@ doses as (
         {{ parse_mixed_date('parsed.ended_on_clean', 'parsed.slash_order', cleaned=true) }} as parsed_end_date
     from parsed
     left join units
-        on case
-            when parsed.column_dose_amount is not null then parsed.column_dose_unit
-            when nullif(trim(parsed.dose), '') is null then parsed.name_dose_unit
-        end = units.unit_alias
+        on parsed.written_dose_unit = units.unit_alias
     left join routes
         on lower(trim(parsed.route)) = routes.route_alias
 

@@ -120,3 +120,23 @@ def add_quarantine_table(resource: Any) -> Any:
             write_disposition=MERGE_ON_KEY,
         ),
     )
+
+
+def uncalculated_formula_reason(cell: str) -> str:
+    """Why a workbook cell ("B3: =SUM(A1:A2)") is quarantined: it holds a formula whose value
+    was never computed (the workbook was written by a program, not saved by Excel), so reading
+    it would silently give an empty value."""
+    return (
+        f"formula cell {cell} has no computed value (the workbook was never calculated); "
+        "open and save it in Excel, or export the listing as CSV"
+    )
+
+
+def uncalculated_formulas(header: Any, written: Any, computed: Any) -> dict[str, str]:
+    """Header -> "B3: =FORMULA" for the cells of one openpyxl row (``written`` read without
+    ``data_only``, ``computed`` with it) holding a formula without a computed value."""
+    return {
+        str(h): f"{w.coordinate}: {w.value}"
+        for h, w, c in zip(header, written, computed, strict=False)
+        if h is not None and getattr(w, "data_type", None) == "f" and getattr(c, "value", c) is None
+    }

@@ -30,3 +30,16 @@
 {% macro default__name_separator_pattern() -%}
     '[[:space:][:punct:]]+'
 {%- endmacro %}
+
+{#-
+    A person's name as a matching key: lower case, accents folded ("Jürgen" and "Jurgen",
+    "Björn" and "Bjorn", "Øre" and "Ore", "Straße" and "Strasse"), punctuation, hyphens and runs
+    of spaces removed ("Anne-Marie", "anne marie" and "AnneMarie" agree). translate() and
+    replace() exist on every engine the project builds on.
+-#}
+{% macro fold_person_name(expression) -%}
+    {%- set lowered = "replace(replace(replace(replace(lower(" ~ expression ~ "), 'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe'), 'ø', 'o')" -%}
+    nullif({{ regexp_replace_all(
+        "translate(" ~ lowered ~ ", 'àáâãäåāăąçćčďđèéêëēėęěìíîïīįıñńňòóôõöōőùúûüūůűųýÿžźżśšşłţťŕřğ', 'aaaaaaaaacccddeeeeeeeeiiiiiiinnnooooooouuuuuuuuyyzzzssslttrrg')",
+        name_separator_pattern(), "''") }}, '')
+{%- endmacro %}

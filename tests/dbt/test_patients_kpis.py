@@ -120,7 +120,7 @@ def test_patients_in_multiple_trials(built: Path, truth: dict) -> None:
 def test_unlinked_rows_are_kept_with_their_reason(built: Path) -> None:
     rows = _rows(
         built,
-        "select patient_ref, inconsistent_data_issues from marts.fct_trial_participation "
+        "select patient_ref, inconsistent_data_issues from intermediate.int_patients__participations_linked "
         "where not is_linked order by patient_ref, inconsistent_data_issues",
     )
     assert ("BOS-9901", "unknown patient") in rows

@@ -20,7 +20,7 @@ from typing import Any
 
 from extract.files import InputFile, clean, decode_text, missing_columns
 from extract.inputs import csv_header, has_columns, xlsx_sheets
-from extract.quarantine import Rejection
+from extract.quarantine import Rejection, uncalculated_formula_reason, uncalculated_formulas
 
 from .settings import LABELLED_CONFIDENCE, PATTERN_ONLY_CONFIDENCE, REQUIRED_COLUMNS, SOURCE_NAME
 
@@ -83,8 +83,7 @@ def iter_listing(file: InputFile) -> Iterator[tuple[str, dict[str, Any]] | Rejec
             yield Rejection(
                 SOURCE_NAME,
                 location,
-                f"formula cell {formula} has no computed value (the workbook was never calculated); "
-                "open and save it in Excel, or export the listing as CSV",
+                uncalculated_formula_reason(formula),
                 record_id=fields.get("document_id"),
                 field=field_name(header),
             )
@@ -107,13 +106,7 @@ def _xlsx_rows(data: bytes) -> tuple[list[dict[str, Any]], list[dict[str, str]]]
         if all(c.value is None for c in computed) and all(c.value is None for c in written):
             continue
         rows.append({h: c.value for h, c in zip(header, computed, strict=False)})
-        formulas.append(
-            {
-                h: f"{c.coordinate}: {c.value}"
-                for h, c, v in zip(header, written, computed, strict=False)
-                if c.data_type == "f" and v.value is None
-            }
-        )
+        formulas.append(uncalculated_formulas(header, written, computed))
     return rows, formulas
 
 

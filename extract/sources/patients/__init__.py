@@ -27,7 +27,7 @@ from extract.runner import SourceSpec
 from extract.settings import DEMO_DATA_DIR
 
 from .helpers import InputFile, Row, Unreadable, is_patient_file, iter_rows, list_files
-from .models import HEADER_ALIASES, RawRow, canonical_header
+from .models import HEADER_ALIASES, RawRow, canonical_header, identifier_kind, is_known_header
 from .settings import DATASET_NAME, FILE_SUFFIXES, SOURCE_NAME
 
 TABLES = tuple(HEADER_ALIASES)
@@ -51,8 +51,33 @@ def record_id(file_name: str, sheet: str | None, line: int) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+def column_rejections(table: str, file: InputFile, item: Row, reported: set[tuple[str | None, str]]) -> Iterator[Any]:
+    """One quarantine row per file (and sheet) for each column the table does not load: a direct
+    identifier or contact detail is refused (its values are never stored, not even in the
+    quarantine), any other unexpected column is reported and not loaded."""
+    for header in item.cells:
+        if is_known_header(table, header) or (item.sheet, str(header)) in reported:
+            continue
+        reported.add((item.sheet, str(header)))
+        kind = identifier_kind(header)
+        if kind:
+            reason = (
+                f"column {header!r} holds {kind}: refused, its values are not loaded; remove it from the "
+                "export (names are expected, identifiers and contact details are not)"
+            )
+        else:
+            reason = (
+                f"unexpected column {header!r}: not a field of {table}, not loaded "
+                "(add its spelling to HEADER_ALIASES in extract/sources/patients/models.py if it is one)"
+            )
+        location = f"{file.name} sheet {item.sheet}" if item.sheet else file.name
+        yield quarantine_item(Rejection(SOURCE_NAME, location, reason, field=str(header)).to_row())
+
+
 def shape_rows(table: str, file: InputFile, items: Iterator[Row | Unreadable], extracted_at: datetime) -> Iterator[Any]:
-    """Rows of ``table`` from one file, validated; rejected ones as quarantine rows."""
+    """Rows of ``table`` from one file, validated; rejected ones as quarantine rows. Only the
+    table's fields load (see column_rejections)."""
+    reported: set[tuple[str | None, str]] = set()
     for item in items:
         if isinstance(item, Unreadable):
             if item.table in (None, table):
@@ -62,6 +87,9 @@ def shape_rows(table: str, file: InputFile, items: Iterator[Row | Unreadable], e
             continue
         if item.table != table:
             continue
+        yield from column_rejections(table, file, item, reported)
+        cells = {header: value for header, value in item.cells.items() if is_known_header(table, header)}
+        item = Row(item.table, item.location, item.sheet, item.line, cells)
         values = {canonical_header(table, header): value for header, value in item.cells.items()}
         row = RawRow(table=table, values=values)
         for name, reason in row.refused_values():
@@ -109,7 +137,9 @@ def make_resource(table: str, files: list[InputPath]) -> Any:
         table_name=table,
         primary_key="record_id",
         columns=table_columns(table),
-        schema_contract={"tables": "evolve", "columns": "evolve", "data_type": "freeze"},
+        # Only the declared fields are yielded (others are reported by column_rejections); a
+        # column the schema does not know is refused rather than silently added.
+        schema_contract={"tables": "evolve", "columns": "discard_value", "data_type": "freeze"},
     )
     def read_table() -> Iterator[dict]:
         state = dlt.current.resource_state().setdefault("file_sha256", {})

@@ -19,6 +19,7 @@ from typing import Any
 
 from extract.files import decode_bytes, missing_columns, undecodable_reason
 from extract.inputs import HEAD_BYTES, InputPath, csv_header, head_text, xlsx_sheets
+from extract.quarantine import uncalculated_formula_reason, uncalculated_formulas
 
 from .models import HEADER_ALIASES, REQUIRED, canonical_header, header_key
 
@@ -204,17 +205,23 @@ def _jsonl_rows(name: str, table: str, text: str) -> Iterator[Row | Unreadable]:
 
 
 def _xlsx_rows(file: InputFile) -> Iterator[Row | Unreadable]:
+    """Rows of every sheet; a formula cell without a computed value is quarantined by cell (the
+    row loads without it), as the EMA listings are."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(file.path, read_only=True, data_only=True)
+        written_book = load_workbook(file.path, read_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for broken files
         yield Unreadable(file.name, f"not a readable Excel workbook: {exc}")
         return
     try:
-        for sheet in workbook.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            header = next(rows, None)
+        for sheet, written_sheet in zip(workbook.worksheets, written_book.worksheets, strict=True):
+            rows = sheet.iter_rows()
+            written_rows = written_sheet.iter_rows()
+            header_cells = next(rows, None)
+            next(written_rows, None)
+            header = tuple(cell.value for cell in header_cells) if header_cells else None
             if not header:
                 continue
             table = table_from_columns(header) or table_for(sheet.title) or table_for(PurePosixPath(file.name).name)
@@ -229,16 +236,16 @@ def _xlsx_rows(file: InputFile) -> Iterator[Row | Unreadable]:
             if problem:
                 yield Unreadable(f"{file.name} sheet {sheet.title}", problem, table=table, field="<header>")
                 continue
-            for number, values in enumerate(rows, start=2):
-                if all(value is None or str(value).strip() == "" for value in values):
+            for number, (computed, written) in enumerate(zip(rows, written_rows, strict=False), start=2):
+                values = [cell.value for cell in computed]
+                formulas = uncalculated_formulas(header, written, computed)
+                if not formulas and all(value is None or str(value).strip() == "" for value in values):
                     continue
+                location = f"{file.name} sheet {sheet.title} row {number}"
+                for column, cell in formulas.items():
+                    yield Unreadable(location, uncalculated_formula_reason(cell), table=table, field=column)
                 cells = {str(h): v for h, v in zip(header, values, strict=False) if h is not None}
-                yield Row(
-                    table,
-                    f"{file.name} sheet {sheet.title} row {number}",
-                    sheet.title,
-                    number,
-                    cells,
-                )
+                yield Row(table, location, sheet.title, number, cells)
     finally:
         workbook.close()
+        written_book.close()

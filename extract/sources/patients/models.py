@@ -69,6 +69,46 @@ def header_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(header).lower())
 
 
+# Columns a site must never send: direct identifiers and contact details (header keys, compared
+# as header_key writes them). Short keys must equal the header key; long ones may be part of it
+# ("patient_email", "home_address"). Names are expected: matching across sites needs them.
+IDENTIFIER_KEYS: dict[str, tuple[str, ...]] = {
+    "a national identifier": ("ssn", "nin", "bsn", "nir", "nhs", "nhsno", "cpr", "pesel", "amka", "dni", "nif"),
+    "a medical record number": ("mrn",),
+    "a contact detail": ("zip", "fax", "tel", "plz", "cap"),
+}
+IDENTIFIER_PARTS: dict[str, tuple[str, ...]] = {
+    "a national identifier": (
+        "socialsecurity", "nationalid", "nationalidentifier", "nationalinsurance", "nationalnumber",
+        "passport", "taxid", "taxnumber", "personnummer", "personalnumber", "personalid", "idnumber",
+        "insurancenumber", "healthinsurance", "nhsnumber", "steuerid", "numerosecu",
+        "codicefiscale", "driverslicen", "driverlicen",
+    ),
+    "a medical record number": ("medicalrecord", "recordnumber", "hospitalnumber", "chartnumber"),
+    "a contact detail": (
+        "address", "street", "postcode", "postalcode", "zipcode", "phone", "mobile", "cellular",
+        "email", "mail", "telefon", "adresse", "direccion", "strasse", "city", "town",
+    ),
+}
+
+
+def identifier_kind(header: str) -> str | None:
+    """What kind of direct identifier or contact detail a column header names, or None."""
+    key = header_key(header)
+    for kind, keys in IDENTIFIER_KEYS.items():
+        if key in keys:
+            return kind
+    for kind, parts in IDENTIFIER_PARTS.items():
+        if any(part in key for part in parts):
+            return kind
+    return None
+
+
+def is_known_header(table: str, header: str) -> bool:
+    key = header_key(header)
+    return any(key in spellings for spellings in HEADER_ALIASES[table].values())
+
+
 def canonical_header(table: str, header: str) -> str:
     """The canonical name of a column header; unknown headers keep a snake_case form."""
     key = header_key(header)

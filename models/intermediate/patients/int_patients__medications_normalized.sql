@@ -1,8 +1,18 @@
 {{ config(materialized="table") }}
 
+{%- set salt_words = [
+    'hydrochloride', 'hcl', 'dihydrochloride', 'hydrobromide', 'sodium', 'potassium', 'calcium',
+    'magnesium', 'besylate', 'besilate', 'maleate', 'mesylate', 'mesilate', 'tartrate', 'succinate',
+    'sulfate', 'sulphate', 'bisulfate', 'citrate', 'fumarate', 'bromide', 'acetate', 'phosphate',
+    'hyclate', 'xinafoate', 'propionate', 'dipropionate', 'furoate', 'oxalate', 'medoxomil',
+    'cilexetil', 'erbumine', 'arginine', 'axetil', 'monohydrate', 'dihydrate', 'trihydrate',
+    'hemihydrate', 'anhydrous', 'chloride', 'tablet', 'tablets', 'tab', 'tabs', 'capsule', 'capsules', 'caps',
+] -%}
+
 {#-
-    Medication rows with the ingredient (drug_ingredient_aliases seed, matched on the name
-    without dose), the dose in milligrams, the warehouse patient and study, and their
+    Medication rows (the newest delivery of each exposure, see stg_patients__medications) with the ingredient (drug_ingredient_aliases seed, matched on the name
+    without dose; when the name is unknown, without a trailing salt such as "hydrochloride",
+    "besilate", "sodium" or "monohydrate"), the dose in milligrams, the warehouse patient and study, and their
     data-quality findings.
 -#}
 with
@@ -10,6 +20,7 @@ with
 medications as (
 
     select * from {{ ref('stg_patients__medications') }}
+    where delivery_rank = 1
 
 ),
 
@@ -32,6 +43,7 @@ patient_refs as (
 studies as (
 
     select * from {{ ref('stg_patients__studies') }}
+    where delivery_rank = 1
 
 ),
 
@@ -39,12 +51,17 @@ linked as (
 
     select
         medications.*,
-        aliases.ingredient,
+        coalesce(aliases.ingredient, salt_aliases.ingredient) as ingredient,
         patient_refs.patient_id,
         case when studies.study_key is not null then {{ surrogate_key(['studies.study_key']) }} end as study_id
     from medications
     left join aliases
         on medications.drug_key = aliases.drug_alias
+    left join aliases as salt_aliases
+        on
+            aliases.drug_alias is null
+            and {{ regexp_replace_all('medications.drug_key', "'( (" ~ salt_words | join('|') ~ "))+$'", "''") }}
+            = salt_aliases.drug_alias
     left join patient_refs
         on medications.patient_ref = patient_refs.patient_ref
     left join studies
@@ -73,7 +90,7 @@ final as (
         nullif(
             concat_ws(
                 '; ',
-                case when dose_mg is null then 'dose missing or not read' end,
+                case when dose_amount is null or dose_unit is null then 'dose missing or not read' end,
                 case when route is null then 'route missing or not recognised' end,
                 case when start_date is null then 'start date missing or not a date' end,
                 case when end_date_text is not null and end_date is null then 'end date not a date' end

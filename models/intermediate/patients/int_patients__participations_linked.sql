@@ -1,7 +1,7 @@
 {{ config(materialized="table") }}
 
 {#-
-    Participations tied to the warehouse patient (through any of the person's site references)
+    Participations (the newest delivery of each, see stg_patients__participations) tied to the warehouse patient (through any of the person's site references)
     and to the sponsor study (codes compared upper-case, letters and digits only), with their
     data-quality findings. Rows that cannot be tied are kept and say why.
 -#}
@@ -10,6 +10,7 @@ with
 participations as (
 
     select * from {{ ref('stg_patients__participations') }}
+    where delivery_rank = 1
 
 ),
 
@@ -26,6 +27,7 @@ patient_refs as (
 studies as (
 
     select * from {{ ref('stg_patients__studies') }}
+    where delivery_rank = 1
 
 ),
 

@@ -4,10 +4,17 @@
     Every site patient record with its country as ISO 3166-1 alpha-2, its age, and the warehouse
     patient it belongs to.
 
-    De-duplication rule: two site records are the same person when their normalised first name,
-    last name, sex and birth date are all equal. Records without a readable birth date are never
-    merged (a name and an age are too weak). The surviving record of a person is the one
-    registered first (then site code, then patient reference); patient_id is derived from it.
+    Only the newest delivery of each patient_ref is read (delivery_rank 1, see
+    stg_patients__patients): a re-delivered reference updates its record.
+
+    Matching rule: two site records are the same person when their first names, last names
+    (folded for case, accents, punctuation and spacing: fold_person_name), sex and birth date are
+    all equal. Records without a readable birth date or sex are never merged (a name and an age
+    are too weak). The surviving record of a person is the one registered first (then site code,
+    then patient reference); patient_id is the keyed pseudonym (pseudonym macro, domain
+    'patient') of its reference. match_rule says which rule tied a record to its survivor:
+    'names, sex and birth date' when the names agree as written (case and spacing aside),
+    'names folded for accents, sex and birth date' when only the accent-folded names agree.
     Age: whole years at registration from the birth date, else the stated age.
 -#}
 with
@@ -15,6 +22,7 @@ with
 records as (
 
     select * from {{ ref('stg_patients__patients') }}
+    where delivery_rank = 1
 
 ),
 
@@ -37,13 +45,17 @@ coded as (
         case
             when records.birth_date is not null and records.sex is not null
                 then {{ dbt.concat([
-                    normalize_name('records.first_name'), "'|'",
-                    normalize_name('records.last_name'), "'|'",
+                    fold_person_name('records.first_name'), "'|'",
+                    fold_person_name('records.last_name'), "'|'",
                     'records.sex', "'|'",
                     dbt.cast('records.birth_date', api.Column.translate_type('string')),
                 ]) }}
             else {{ dbt.concat(["'ref|'", 'records.patient_ref']) }}
-        end as match_key
+        end as match_key,
+        {{ dbt.concat([
+            "coalesce(" ~ regexp_replace_all('lower(records.first_name)', name_separator_pattern(), "''") ~ ", '')", "'|'",
+            "coalesce(" ~ regexp_replace_all('lower(records.last_name)', name_separator_pattern(), "''") ~ ", '')",
+        ]) }} as written_name_key
     from records
     left join aliases as exact_alias
         on lower(trim(records.country_text)) = exact_alias.country_alias
@@ -65,7 +77,12 @@ ranked as (
             partition by match_key
             order by registration_date, site_code, patient_ref
             rows between unbounded preceding and unbounded following
-        ) as survivor_patient_ref
+        ) as survivor_patient_ref,
+        first_value(written_name_key) over (
+            partition by match_key
+            order by registration_date, site_code, patient_ref
+            rows between unbounded preceding and unbounded following
+        ) as survivor_written_name_key
     from coded
 
 ),
@@ -75,7 +92,7 @@ final as (
     select
         ----------  ids
         record_id,
-        {{ surrogate_key(['survivor_patient_ref']) }} as patient_id,
+        {{ pseudonym('patient', 'survivor_patient_ref') }} as patient_id,
         patient_ref,
         survivor_patient_ref,
         site_code,
@@ -85,6 +102,11 @@ final as (
         sex,
         country_text,
         age_source,
+        case
+            when match_rank = 1 then null
+            when written_name_key = survivor_written_name_key then 'names, sex and birth date'
+            else 'names folded for accents, sex and birth date'
+        end as match_rule,
         source_file,
         nullif(
             concat_ws(
@@ -95,8 +117,12 @@ final as (
                         then 'country not recognised'
                 end,
                 case when sex is null then 'sex missing or not recognised' end,
-                case when birth_date_text is not null and birth_date is null then 'birth date not a date' end,
+                case
+                    when birth_date_problem is not null
+                        then {{ dbt.concat(["'birth date not used: '", 'birth_date_problem']) }}
+                end,
                 case when registration_date is null then 'registration date missing or not a date' end,
+                case when age_problem is not null then {{ dbt.concat(["'stated age not used: '", 'age_problem']) }} end,
                 case when age_years is null then 'no age and no birth date' end,
                 case when stated_age_years <> derived_age_years then 'stated age disagrees with birth date' end
             ),

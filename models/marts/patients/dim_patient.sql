@@ -1,4 +1,9 @@
-{#- One row per person after de-duplication across sites (rule in int_patients__site_records_matched). -#}
+{#-
+    One row per person after de-duplication across sites (rule in
+    int_patients__site_records_matched). Published and exported: no direct identifier. The
+    key is the keyed pseudonym of the surviving site reference, the birth date is reduced to
+    its year; the site references, names and birth dates stay in the intermediate models.
+-#}
 with
 
 records as (
@@ -38,7 +43,6 @@ final as (
     select
         ----------  ids
         records.patient_id,
-        records.patient_ref,
         records.site_code,
         records.country_code,
 
@@ -52,12 +56,12 @@ final as (
         records.age_years,
         records.site_record_count,
         record_issues.site_records_with_issues,
+        cast(extract(year from records.birth_date) as {{ dbt.type_int() }}) as birth_year,
 
         ----------  booleans
         records.is_registered_at_several_sites,
 
         ----------  dates
-        records.birth_date,
         records.registration_date
 
     from survivors as records

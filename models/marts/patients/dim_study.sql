@@ -9,6 +9,7 @@ with
 studies as (
 
     select * from {{ ref('stg_patients__studies') }}
+    where delivery_rank = 1
 
 ),
 

@@ -15,7 +15,6 @@ final as (
         patient_id,
         study_id,
         medication_id,
-        patient_ref,
         study_key,
 
         ----------  strings

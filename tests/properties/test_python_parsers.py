@@ -16,7 +16,8 @@ from extract.files import calendar_date, decode_bytes, missing_columns, past_dat
 from extract.sources.ictrp.helpers import exported_at
 from extract.sources.ictrp.models import _age
 from extract.sources.isrctn.helpers import recruitment_status
-from extract.sources.monitoring.validation import _number, _parse_date
+from extract.dates import MONTH_FIRST, parse_date
+from extract.sources.monitoring.validation import _number
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 days = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31))
@@ -131,14 +132,17 @@ def test_missing_columns_names_exactly_the_missing_ones(required, found):
 @settings(max_examples=200, deadline=None)
 @given(days)
 def test_monitoring_dates_round_trip(day):
-    assert _parse_date(day.isoformat()) == day
-    assert _parse_date(day.strftime("%d/%m/%Y")) == day
+    assert parse_date(day.isoformat()).value == day
+    assert parse_date(day.strftime("%d/%m/%Y")).value == day
+    assert parse_date(day.strftime("%m/%d/%Y"), MONTH_FIRST).value == day
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=20))
 def test_monitoring_date_and_value_parsers_never_raise(value):
-    assert _parse_date(value) is None or isinstance(_parse_date(value), dt.date)
+    parsed = parse_date(value)
+    assert (parsed.value is None) != (parsed.problem is None)
+    assert parsed.value is None or isinstance(parsed.value, dt.date)
     number = _number(value)
     assert number is None or number == number  # never NaN
 

@@ -68,52 +68,134 @@ patterns as (
 stated as (
 
     {#- record_id: the record's own identifier as the record writes it; id_kind: what the field
-        can only hold (NULL when it holds anything). -#}
-    select 'ctgov' as stated_by, nct_id as record_id, 'own' as identifier_role, 'nct_id' as source_field,
-        nct_id as raw_identifier, 'nct' as id_kind
+        can only hold (NULL when it holds anything). #}
+    select
+        'ctgov' as stated_by,
+        nct_id as record_id,
+        'own' as identifier_role,
+        'nct_id' as source_field,
+        nct_id as raw_identifier,
+        'nct' as id_kind
     from ctgov_studies
     union all
-    select 'ctgov', nct_id, 'listed', 'secondary_id', secondary_id,
+    select
+        'ctgov' as stated_by,
+        nct_id as record_id,
+        'listed' as identifier_role,
+        'secondary_id' as source_field,
+        secondary_id as raw_identifier,
         case
             when upper(secondary_id_domain) like '%ISRCTN%' then 'isrctn'
             when upper(secondary_id_domain) like '%CLINICALTRIALS.GOV%' then 'nct'
-        end
+        end as id_kind
     from ctgov_secondary
     union all
-    select distinct 'euctr', registry_id, 'own', 'eudract_number', registry_id, cast(null as {{ dbt.type_string() }})
+    select distinct
+        'euctr' as stated_by,
+        registry_id as record_id,
+        'own' as identifier_role,
+        'eudract_number' as source_field,
+        registry_id as raw_identifier,
+        cast(null as {{ dbt.type_string() }}) as id_kind
     from euctr
     union all
-    select distinct 'euctr', registry_id, 'listed', 'A.5.1 isrctn', isrctn_number_text, 'isrctn'
+    select distinct
+        'euctr' as stated_by,
+        registry_id as record_id,
+        'listed' as identifier_role,
+        'A.5.1 isrctn' as source_field,
+        isrctn_number_text as raw_identifier,
+        'isrctn' as id_kind
     from euctr
     union all
-    select distinct 'euctr', registry_id, 'listed', 'A.5.2 nct', nct_number_text, 'nct'
+    select distinct
+        'euctr' as stated_by,
+        registry_id as record_id,
+        'listed' as identifier_role,
+        'A.5.2 nct' as source_field,
+        nct_number_text as raw_identifier,
+        'nct' as id_kind
     from euctr
     union all
-    select distinct 'euctr', registry_id, 'listed', 'A.5.3 who_utn', who_utn, cast(null as {{ dbt.type_string() }})
+    select distinct
+        'euctr' as stated_by,
+        registry_id as record_id,
+        'listed' as identifier_role,
+        'A.5.3 who_utn' as source_field,
+        who_utn as raw_identifier,
+        cast(null as {{ dbt.type_string() }}) as id_kind
     from euctr
     union all
-    select 'isrctn', registry_id, 'own', 'isrctn', registry_id, 'isrctn'
+    select
+        'isrctn' as stated_by,
+        registry_id as record_id,
+        'own' as identifier_role,
+        'isrctn' as source_field,
+        registry_id as raw_identifier,
+        'isrctn' as id_kind
     from isrctn
     union all
-    select 'isrctn', registry_id, 'listed', 'eudraCTNumber', eudract_number_text, cast(null as {{ dbt.type_string() }})
+    select
+        'isrctn' as stated_by,
+        registry_id as record_id,
+        'listed' as identifier_role,
+        'eudraCTNumber' as source_field,
+        eudract_number_text as raw_identifier,
+        cast(null as {{ dbt.type_string() }}) as id_kind
     from isrctn
     union all
-    select 'isrctn', registry_id, 'listed', 'clinicalTrialsGovNumber', nct_number_text, 'nct'
+    select
+        'isrctn' as stated_by,
+        registry_id as record_id,
+        'listed' as identifier_role,
+        'clinicalTrialsGovNumber' as source_field,
+        nct_number_text as raw_identifier,
+        'nct' as id_kind
     from isrctn
     union all
-    select 'isrctn', registry_id, 'listed', 'protocolSerialNumber', protocol_serial_number, cast(null as {{ dbt.type_string() }})
+    select
+        'isrctn' as stated_by,
+        registry_id as record_id,
+        'listed' as identifier_role,
+        'protocolSerialNumber' as source_field,
+        protocol_serial_number as raw_identifier,
+        cast(null as {{ dbt.type_string() }}) as id_kind
     from isrctn
     union all
-    select 'isrctn', registry_id, 'listed', 'irasNumber', iras_number, 'iras'
+    select
+        'isrctn' as stated_by,
+        registry_id as record_id,
+        'listed' as identifier_role,
+        'irasNumber' as source_field,
+        iras_number as raw_identifier,
+        'iras' as id_kind
     from isrctn
     union all
-    select 'isrctn', registry_id, 'listed', 'secondaryNumber', secondary_number, cast(null as {{ dbt.type_string() }})
+    select
+        'isrctn' as stated_by,
+        registry_id as record_id,
+        'listed' as identifier_role,
+        'secondaryNumber' as source_field,
+        secondary_number as raw_identifier,
+        cast(null as {{ dbt.type_string() }}) as id_kind
     from isrctn_secondary
     union all
-    select 'ictrp', ictrp_trial_id, 'own', 'TrialID', ictrp_trial_id, cast(null as {{ dbt.type_string() }})
+    select
+        'ictrp' as stated_by,
+        ictrp_trial_id as record_id,
+        'own' as identifier_role,
+        'TrialID' as source_field,
+        ictrp_trial_id as raw_identifier,
+        cast(null as {{ dbt.type_string() }}) as id_kind
     from ictrp
     union all
-    select 'ictrp', ictrp_trial_id, 'listed', 'Secondary_ID', secondary_id, cast(null as {{ dbt.type_string() }})
+    select
+        'ictrp' as stated_by,
+        ictrp_trial_id as record_id,
+        'listed' as identifier_role,
+        'Secondary_ID' as source_field,
+        secondary_id as raw_identifier,
+        cast(null as {{ dbt.type_string() }}) as id_kind
     from ictrp_secondary
 
 ),
@@ -127,8 +209,9 @@ cleaned as (
         source_field,
         trim(raw_identifier) as raw_identifier,
         id_kind,
-        {{ regexp_replace_all(regexp_replace_all('upper(raw_identifier)', "'[[:space:]]+'", "''"), "'[.,;:]+$'", "''") }}
-            as identifier_key
+        {{ regexp_replace_all(
+            regexp_replace_all('upper(raw_identifier)', "'[[:space:]]+'", "''"), "'[.,;:]+$'", "''"
+        ) }} as identifier_key
     from stated
     where record_id is not null
         and nullif(trim(raw_identifier), '') is not null
@@ -152,7 +235,7 @@ matched as (
         ) as match_rank
     from cleaned
     left join patterns
-        on (patterns.applies_to = 'any' or patterns.applies_to = cleaned.id_kind)
+        on (patterns.applies_to = 'any' or cleaned.id_kind = patterns.applies_to)
             and (patterns.keyword is null or {{ dbt.position('patterns.keyword', 'cleaned.identifier_key') }} > 0)
             and {{ regexp_like('cleaned.identifier_key', 'patterns.pattern') }}
 

@@ -58,9 +58,9 @@ phase_mapping as (
 
 ),
 
-{#- The primary registry of an ICTRP record: ICTRP republishes, it registers nothing. -#}
 ictrp_registries as (
 
+    {#- The primary registry of an ICTRP record: ICTRP republishes, it registers nothing. #}
     select
         record_id,
         min(id_registry) as id_registry

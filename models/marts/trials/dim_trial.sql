@@ -12,10 +12,10 @@ ctgov_trials as (
 
 ),
 
-{#- The NCT, EudraCT and ISRCTN numbers of each trial, whichever record names them (a CT.gov
-    record, a record republished by ICTRP, or an identifier another registry lists). -#}
 registry_numbers as (
 
+    {#- The NCT, EudraCT and ISRCTN numbers of each trial, whichever record names them (a CT.gov
+        record, a record republished by ICTRP, or an identifier another registry lists). #}
     select
         trial_id,
         min(case when id_registry = 'ctgov' then registry_id end) as nct_id,

@@ -42,7 +42,7 @@ keyed as (
 pairs as (
 
     select
-        one.sponsor_id as sponsor_id,
+        one.sponsor_id,
         other.sponsor_id as similar_sponsor_id,
         one.sponsor_name,
         other.sponsor_name as similar_sponsor_name,

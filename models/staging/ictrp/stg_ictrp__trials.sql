@@ -3,7 +3,11 @@
     record per trial and export file): each field is the newest non-empty value, newest by the
     record's Last_Refreshed_on, then by load time (macros/registries/ictrp_exports.sql).
 -#}
-{%- set combined_columns = ["public_title", "scientific_title", "acronym", "primary_sponsor", "source_register", "web_address", "recruitment_status", "date_registration", "date_registration3", "date_enrollement", "last_refreshed_on", "export_date", "inclusion_agemin", "inclusion_agemax", "inclusion_gender", "target_size", "study_type", "phase"] -%}
+{%- set combined_columns = [
+    "public_title", "scientific_title", "acronym", "primary_sponsor", "source_register", "web_address",
+    "recruitment_status", "date_registration", "date_registration3", "date_enrollement", "last_refreshed_on",
+    "export_date", "inclusion_agemin", "inclusion_agemax", "inclusion_gender", "target_size", "study_type", "phase",
+] -%}
 with
 
 exports as (
@@ -19,9 +23,9 @@ source as (
 
     select
         trial_id,
-        {%- for column in combined_columns %}
-        {{ newest_non_empty(column) }} as {{ column }},
-        {%- endfor %}
+        {% for column in combined_columns -%}
+            {{ newest_non_empty(column) }} as {{ column }},
+        {% endfor -%}
         min(case when export_rank = 1 then source_location end) as source_location,
         count(*) as export_count,
         max(exported_at) as exported_at,

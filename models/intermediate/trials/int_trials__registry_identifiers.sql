@@ -236,7 +236,10 @@ matched as (
     from cleaned
     left join patterns
         on (patterns.applies_to = 'any' or cleaned.id_kind = patterns.applies_to)
-            and (patterns.keyword is null or {{ dbt.position('patterns.keyword', 'cleaned.identifier_key') }} > 0)
+            and (
+                patterns.keyword is null
+                or cleaned.identifier_key like {{ dbt.concat(["'%'", 'patterns.keyword', "'%'"]) }}
+            )
             and {{ regexp_like('cleaned.identifier_key', 'patterns.pattern') }}
 
 ),

@@ -2,7 +2,9 @@
 
 {#-
     Every identifier any registry record states, its own and the ones it lists, read with the
-    identifier grammar (seed registry_id_patterns): one row per (record, field, text).
+    identifier grammar (seed registry_id_patterns): one row per (record, field, text). An EMA
+    clinical study report counts as a record: its listing's EudraCT number is its own ID, the
+    identifiers found next to their label in the report are the ones it lists.
 
     The text is upper-cased, its whitespace removed and trailing punctuation cut; the patterns
     are anchored, tried in the seed's priority order, and the first that matches gives the
@@ -56,6 +58,28 @@ ictrp as (
 ictrp_secondary as (
 
     select * from {{ ref('stg_ictrp__secondary_ids') }}
+
+),
+
+ema_documents as (
+
+    select * from {{ ref('stg_ema__documents') }}
+
+),
+
+ema_report_ids as (
+
+    {#- The trial identifiers an EMA clinical study report states next to their label
+        (confidence >= 0.9, as bridge_trial_ema_document links them). #}
+    select
+        ema_documents.document_id,
+        findings.finding_type,
+        findings.finding_value
+    from ema_documents
+    inner join {{ ref('stg_ema__report_findings') }} as findings
+        on ema_documents.document_file like {{ dbt.concat(["'%'", 'findings.report_file']) }}
+    where findings.confidence >= 0.9
+        and findings.finding_type in ('eudract_number', 'nct_id', 'isrctn')
 
 ),
 
@@ -197,6 +221,24 @@ stated as (
         secondary_id as raw_identifier,
         cast(null as {{ dbt.type_string() }}) as id_kind
     from ictrp_secondary
+    union all
+    select distinct
+        'ema' as stated_by,
+        document_id as record_id,
+        'own' as identifier_role,
+        'listing eudract_number' as source_field,
+        eudract_number as raw_identifier,
+        cast(null as {{ dbt.type_string() }}) as id_kind
+    from ema_documents
+    union all
+    select distinct
+        'ema' as stated_by,
+        document_id as record_id,
+        'listed' as identifier_role,
+        {{ dbt.concat(["'report '", 'finding_type']) }} as source_field,
+        finding_value as raw_identifier,
+        case finding_type when 'nct_id' then 'nct' when 'isrctn' then 'isrctn' end as id_kind
+    from ema_report_ids
 
 ),
 

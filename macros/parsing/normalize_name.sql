@@ -1,8 +1,9 @@
 {#-
     A matching key for organisation and condition names: lower case, letters with accents kept,
-    punctuation and runs of spaces turned into one space, and (optionally) legal-form suffixes
-    (Inc, Ltd, GmbH, AG, SA, ...) dropped. "Merck Sharp & Dohme LLC" and
-    "MERCK SHARP & DOHME, L.L.C." both become "merck sharp dohme".
+    punctuation and runs of spaces turned into one space, and (optionally, for organisations)
+    legal-form suffixes (Inc, Ltd, GmbH, AG, SA, ...) and the words "the", "and", "of" dropped. "Merck Sharp & Dohme LLC" and
+    "MERCK SHARP & DOHME, L.L.C." both become "merck sharp dohme"; "The First Affiliated Hospital
+    of X University" becomes "first affiliated hospital x university".
 -#}
 {% macro normalize_name(expression, drop_legal_suffixes=false) -%}
     {%- set name = namespace(sql=dbt.concat([
@@ -14,6 +15,10 @@
         {#- Applied twice: one pass cannot remove adjacent suffixes that share a space. -#}
         {%- for _ in range(2) -%}
             {%- set name.sql = regexp_replace_all(name.sql, legal_suffix_pattern(), "' '") -%}
+        {%- endfor -%}
+        {#- "&" is punctuation, so "and" goes too; "of" and "the" carry no identity either. -#}
+        {%- for _ in range(2) -%}
+            {%- set name.sql = regexp_replace_all(name.sql, "' (the|and|of) '", "' '") -%}
         {%- endfor -%}
     {%- endif -%}
     nullif(trim({{ regexp_replace_all(name.sql, "' +'", "' '") }}), '')

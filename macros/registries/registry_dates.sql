@@ -86,20 +86,26 @@
     end
 {%- endmacro %}
 
-{#- The canonical form of a registry identifier, or NULL when the text is none we link on:
-    NCT and ISRCTN numbers as written, EudraCT numbers bare (EUCTR prefix and member-state
-    suffix dropped), CTIS numbers bare. -#}
+{#- The canonical form of an NCT, ISRCTN or EudraCT identifier written in a field meant for one
+    (EMA listings, ISRCTN external refs), or NULL: NCT and ISRCTN numbers as written, EudraCT
+    numbers bare (EUCTR prefix and member-state suffix dropped). An EU CT number
+    (2023-500123-45-00) is not a EudraCT number: the member-state suffix must hold a letter.
+    The full grammar of every registry (the seed registry_id_patterns) is applied by
+    int_trials__registry_identifiers; this macro stays for fields that can only hold these three. -#}
 {% macro canonical_trial_id(expression) -%}
     {%- set v = "upper(trim(" ~ expression ~ "))" -%}
     coalesce(
         {{ regexp_extract(v, "'(NCT[0-9]{8})'") }},
         {{ regexp_extract(v, "'(ISRCTN[0-9]{8})'") }},
-        {{ regexp_extract(v, "'^(?:EUCTR)?([0-9]{4}-[0-9]{6}-[0-9]{2})(?:-[A-Z0-9]+)?$'") }}
+        {{ regexp_extract(v, "'^(?:EUCTR)?([0-9]{4}-[0-9]{6}-[0-9]{2})(?:-[0-9]?[A-Z][A-Z0-9/-]*)?$'") }}
     )
 {%- endmacro %}
 
 {#- Which registry an identifier belongs to, and its precedence when naming a trial
-    (lower wins): NCT 1, EudraCT 2, ISRCTN 3, anything else 4. -#}
+    (lower wins): NCT 1, EudraCT 2, ISRCTN 3, any other registry's ID 4, a WHO Universal Trial
+    Number 5 (it ties registrations together but is no registration, so it never names a trial).
+    id_registry only tells the three apart; int_trials__identity_resolved takes the registry of
+    every other ID from the seed registry_id_patterns. -#}
 {% macro id_registry(expression) -%}
     case
         when {{ expression }} like 'NCT%' then 'ctgov'
@@ -114,6 +120,7 @@
         when {{ expression }} like 'NCT%' then 1
         when {{ regexp_like(expression, "'^[0-9]{4}-[0-9]{6}-[0-9]{2}$'") }} then 2
         when {{ expression }} like 'ISRCTN%' then 3
+        when {{ expression }} like 'U1111-%' then 5
         else 4
     end
 {%- endmacro %}

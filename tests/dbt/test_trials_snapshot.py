@@ -78,7 +78,8 @@ def test_snapshot_covers_trials_of_every_registry(built_warehouse):
         "where trials.registries not like '%ctgov%'"
     )
     assert without_ctgov > 0
-    # EUCTR 2021-002179-21 (no CT.gov record): its status is the most alive of its member states.
+    # EUCTR 2021-002179-21 (no CT.gov record): its status is the most alive of its member states,
+    # "Ongoing", which says the trial runs, not that it recruits.
     assert query(
         "select trial_status, is_current from marts.fct_trial_status_history where trial_id = '2021-002179-21'"
-    ) == [("recruiting", True)]
+    ) == [("active_not_recruiting", True)]

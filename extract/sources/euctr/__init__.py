@@ -76,10 +76,11 @@ def to_row(block: ProtocolBlock) -> tuple[dict[str, Any] | None, list[Rejection]
     protocol_id = f"{values['eudract_number']}-{values['member_state_code']}"
     sponsors = values.pop("sponsors")
     countries = values.pop("sponsor_countries")
+    trial_countries = trial_country_names(values.pop("trial_countries_text"), values.pop("outside_eea_countries_text"))
     return {
         "protocol_id": protocol_id,
         **values,
-        "record_hash": record_hash({**values, "sponsors": sponsors}),
+        "record_hash": record_hash({**values, "sponsors": sponsors, "trial_countries": trial_countries}),
         "source_location": block.location,
         "extracted_at": datetime.now(UTC).replace(tzinfo=None),
         "sponsors": [
@@ -92,7 +93,22 @@ def to_row(block: ProtocolBlock) -> tuple[dict[str, Any] | None, list[Rejection]
             }
             for rank, name in enumerate(sponsors, start=1)
         ],
+        "trial_countries": [
+            {"protocol_id": protocol_id, "eudract_number": values["eudract_number"], "country_name": name}
+            for name in trial_countries
+        ],
     }, rejections
+
+
+def trial_country_names(*texts: str | None) -> list[str]:
+    """The countries of E.8.6.3/E.8.6.4 (one per line after the label), in order, repeats removed."""
+    names: list[str] = []
+    for text in texts:
+        for line in (text or "").splitlines():
+            name = line.strip()
+            if name and name not in names:
+                names.append(name)
+    return names
 
 
 SPEC = SourceSpec(

@@ -43,6 +43,8 @@ CODES = {
     "B.1.3.4": "sponsor_countries",
     "E.1.1": "medical_condition",
     "E.1.1.1": "medical_condition_lay",
+    "E.8.6.3": "trial_countries_text",
+    "E.8.6.4": "outside_eea_countries_text",
     "E.7.1": "phase_1",
     "E.7.2": "phase_2",
     "E.7.3": "phase_3",
@@ -62,6 +64,10 @@ _FIELD = re.compile(r"^(?P<code>[A-P](?:\.\d+)+)\.?[ \t]+(?P<label>[^:]*?):[ \t]
 _SIMPLE = re.compile(r"^(?P<label>[A-Z][^:]{0,90}?):[ \t]?(?P<value>.*)$")
 _TRANSLATION = re.compile(r"\([a-z]{2}\)$")
 _LINK_COUNTRY = re.compile(r"/trial/(?P<eudract>\d{4}-\d{6}-\d{2})/(?P<country>[A-Z]{2}|3RD)/?")
+_SUMMARY_NUMBER = re.compile(r"^EudraCT Number:[ \t]*\d{4}-\d{6}-\d{2}[ \t]*$")
+# Section N (review by the competent authority) closes every protocol; a block without it was
+# cut short (a truncated file) and must not replace a complete copy loaded before.
+_LAST_SECTION = re.compile(r"^N\. ")
 
 
 class ProtocolBlock:
@@ -88,17 +94,43 @@ def iter_protocols(file: InputFile) -> Iterator[ProtocolBlock | Rejection]:
         )
         return
     for number, (first_line, lines) in enumerate(blocks, start=1):
-        yield ProtocolBlock(parse_block(lines), f"{file.location}:{first_line}", number)
+        location = f"{file.location}:{first_line}"
+        fields = parse_block(lines)
+        damage = block_damage(lines)
+        if damage:
+            named = "-".join(p for p in (fields.get("eudract_number"), fields.get("member_state_code")) if p)
+            yield Rejection(SOURCE_NAME, location, damage, record_id=named or f"protocol {number}", field="<block>")
+            continue
+        yield ProtocolBlock(fields, location, number)
 
 
 def _split(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Protocol blocks: each starts at its ``Summary`` line, or at an ``EudraCT Number:`` line
+    that no ``Summary`` line precedes. Starting at ``Summary`` keeps a block whose number line is
+    damaged a block of its own (quarantined by :func:`block_damage`) instead of the tail of the
+    protocol before it."""
     blocks: list[tuple[int, list[str]]] = []
+    previous = ""
     for index, line in enumerate(lines, start=1):
-        if line.startswith("EudraCT Number:"):
+        starts = line.strip() == "Summary" or (line.startswith("EudraCT Number:") and previous.strip() != "Summary")
+        if starts:
             blocks.append((index, []))
         if blocks:
             blocks[-1][1].append(line)
+        previous = line
     return blocks
+
+
+def block_damage(lines: list[str]) -> str | None:
+    """Why a protocol block cannot be loaded whole, or None: its ``EudraCT Number:`` summary line
+    is missing or damaged, or it stops before section N (a truncated file)."""
+    head = [line.rstrip() for line in lines[:3]]
+    if not any(_SUMMARY_NUMBER.match(line) for line in head):
+        shown = next((line for line in head if line.strip() and line.strip() != "Summary"), "")
+        return f"damaged protocol block: no well-formed 'EudraCT Number: nnnn-nnnnnn-nn' line (found {shown[:80]!r})"
+    if not any(_LAST_SECTION.match(line) for line in lines):
+        return "truncated protocol block: it ends before section N, so it is not loaded over a complete copy"
+    return None
 
 
 def parse_block(lines: list[str]) -> dict[str, Any]:

@@ -49,5 +49,7 @@ class EuctrProtocol(BaseModel):
     is_female: YesNo | None = None
     is_male: YesNo | None = None
     part_of_pip: YesNo | None = None
+    trial_countries_text: str | None = None
+    outside_eea_countries_text: str | None = None
     sponsors: list[NonEmpty] = []
     sponsor_countries: list[str] = []

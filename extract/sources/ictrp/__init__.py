@@ -3,8 +3,11 @@
 One resource, ``trials``, reads ICTRP exports: the XML download
 (``<Trials_downloaded_from_ICTRP><Trial>...``) and the CSV export of the same fields. ICTRP
 republishes records of every primary registry, each with its secondary IDs, which is what links
-one trial's records across registries. Records merge on ``trial_id``; files already loaded are
-skipped (see :mod:`extract.files`).
+one trial's records across registries. Each export's record is kept: records merge on
+``trial_id`` and ``source_location`` (the export file), so a later export that lacks a column (the
+CSV export has no secondary IDs) never erases what an earlier one said; staging combines them,
+field by field, newest non-empty value first, and takes the union of secondary IDs. Files
+already loaded are skipped (see :mod:`extract.files`).
 """
 
 from __future__ import annotations
@@ -28,9 +31,9 @@ from .settings import DATASET_NAME, FILE_SUFFIXES, SOURCE_NAME
 TRIAL_COLUMNS: dict[str, dict[str, Any]] = {
     **text_columns(IctrpTrial),
     "trial_id": {"data_type": "text", "nullable": False},
+    "source_location": {"data_type": "text", "nullable": False},
     "record_hash": {"data_type": "text", "nullable": False},
-    # The same trial in two exports of one batch: keep the latest export.
-    "exported_at": {"data_type": "timestamp", "dedup_sort": "desc"},
+    "exported_at": {"data_type": "timestamp"},
     "extracted_at": {"data_type": "timestamp"},
 }
 
@@ -45,7 +48,7 @@ def ictrp_source(files: list[InputPath]) -> Any:
     name="trials",
     write_disposition={"disposition": "merge", "strategy": "delete-insert"},
     table_name="trials",
-    primary_key="trial_id",
+    primary_key=("trial_id", "source_location"),
     columns=TRIAL_COLUMNS,
 )
 def trials(files: list[InputPath]) -> Iterator[dict[str, Any]]:

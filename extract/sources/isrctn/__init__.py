@@ -19,7 +19,7 @@ from extract.quarantine import Rejection, add_quarantine_table
 from extract.runner import SourceSpec
 from extract.settings import DEMO_DATA_DIR
 
-from .helpers import TrialRecord, is_isrctn_xml, iter_trials
+from .helpers import TrialRecord, is_isrctn_xml, iter_trials, recruitment_status
 from .models import REQUIRED, IsrctnTrial
 from .settings import DATASET_NAME, FILE_SUFFIXES, SOURCE_NAME
 
@@ -94,11 +94,21 @@ def to_row(record: TrialRecord, location: str) -> tuple[dict[str, Any] | None, l
     values = trial.model_dump()
     isrctn = values["isrctn"]
     lists = {name: values.pop(name) for name in ("secondary_numbers", "countries", "conditions", "interventions")}
+    extracted_at = datetime.now(UTC).replace(tzinfo=None)
+    # The hash covers what the registry wrote, not the status derived as of the extraction.
+    digest = record_hash({**values, **lists})
+    values["recruitment_status"] = recruitment_status(
+        values.get("recruitment_status_override"),
+        values.get("recruitment_start"),
+        values.get("recruitment_end"),
+        values.get("overall_end_date"),
+        extracted_at.isoformat(),
+    )
     return {
         **values,
-        "record_hash": record_hash({**values, **lists}),
+        "record_hash": digest,
         "source_location": location,
-        "extracted_at": datetime.now(UTC).replace(tzinfo=None),
+        "extracted_at": extracted_at,
         "secondary_numbers": [{"isrctn": isrctn, "secondary_number": v} for v in lists["secondary_numbers"]],
         "countries": [{"isrctn": isrctn, "country_name": v} for v in lists["countries"]],
         "conditions": [{"isrctn": isrctn, "condition_name": v} for v in lists["conditions"]],

@@ -53,8 +53,10 @@ def recruitment_status(
     override: str | None, start: str | None, end: str | None, overall_end: str | None, as_of: str
 ) -> str | None:
     """ISRCTN shows no stored status: the website derives one from the recruitment dates.
-    The same rule here, evaluated on the record's ``lastUpdated`` day so that it is
-    reproducible: an explicit override wins, then the dates decide."""
+    The same rule here, evaluated on ``as_of``: the extraction time, which is stored with the raw
+    record (``extracted_at``), so a re-run of the build gives the same status and an old record of
+    a finished trial is not frozen at its ``lastUpdated`` day. An explicit override wins, then the
+    dates decide."""
     if override:
         return override
     day = as_of[:10]
@@ -101,14 +103,6 @@ def record_fields(full: etree._Element) -> dict[str, Any]:
         "phase": _text(trial, "i:interventions/i:intervention/i:phase"),
         "sponsor_name": _text(full, "i:sponsor/i:organisation"),
     }
-    if fields["last_updated"]:
-        fields["recruitment_status"] = recruitment_status(
-            fields["recruitment_status_override"],
-            fields["recruitment_start"],
-            fields["recruitment_end"],
-            fields["overall_end_date"],
-            fields["last_updated"],
-        )
     return fields
 
 

@@ -45,10 +45,11 @@ final as (
         {{ by_precedence('phase') }} as phase,
         {{ by_precedence('eligible_sex') }} as eligible_sex,
         {{ by_precedence('start_date_precision', 'start_date') }} as start_date_precision,
-        {{ dbt.listagg('distinct registry', "', '", "order by registry") }} as registries,
+        {#- Primary registries only: an ICTRP record counts as the registry it republishes. -#}
+        {{ dbt.listagg('distinct primary_registry', "', '", "order by primary_registry") }} as registries,
 
         ----------  numerics
-        count(distinct registry) as registry_count,
+        count(distinct primary_registry) as registry_count,
         count(*) as registry_record_count,
         cast(
             {{ to_number(by_precedence('cast(enrollment_count as ' ~ dbt.type_string() ~ ')')) }}

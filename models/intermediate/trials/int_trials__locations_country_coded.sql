@@ -98,6 +98,16 @@ registry_countries as (
         coalesce(member_state_code, member_state) as country_name
     from euctr_protocols
 
+    union all
+
+    {# E.8.6: the trial's countries inside and outside the EEA, beyond the member states. #}
+    select
+        {{ surrogate_key(["'euctr'", 'euctr_trial_country_id']) }} as study_location_id,
+        'euctr' as registry,
+        registry_id,
+        country_name
+    from {{ ref('stg_euctr__trial_countries') }}
+
 ),
 
 coded_sites as (

@@ -39,7 +39,7 @@ normalized as (
         studies.official_title,
         studies.acronym,
         studies.overall_status as source_status,
-        coalesce(status_mapping.trial_status, 'unmapped') as trial_status,
+        coalesce(status_mapping.trial_status, 'unknown') as trial_status,
         studies.phases as source_phase,
         case
             when studies.phases is null then null

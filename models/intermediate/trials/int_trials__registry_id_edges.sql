@@ -2,11 +2,12 @@
 
 {#-
     The identity graph: one row per undirected link between two registry IDs, stated by a
-    record (its own ID and a secondary ID it lists). Every record also links to itself, so an
-    ID without secondary IDs is still a node. Only IDs in a registry format we can check (NCT,
-    ISRCTN, EudraCT) link records: sponsor protocol codes such as "001" are too ambiguous.
-    A table, because identity resolution reads it four times (the unions that make the graph
-    undirected): as a view, the whole chain down to staging was planned and run each time.
+    record (its own ID and an identifier it lists that the identifier grammar reads, any
+    registry: NCT, EudraCT, EU CT, ISRCTN, every WHO primary registry and the WHO UTN; see
+    int_trials__registry_identifiers). Every record also links to itself, so an ID without
+    secondary IDs is still a node. Text that does not parse (sponsor protocol codes such as
+    "001", "Nil known") never links. A table, because identity resolution reads it four times
+    (the unions that make the graph undirected).
 -#}
 with
 
@@ -16,85 +17,59 @@ records as (
 
 ),
 
-ctgov_secondary as (
+identifiers as (
 
-    select
-        nct_id as from_id,
-        {{ canonical_trial_id('secondary_id') }} as to_id,
-        'ctgov' as stated_by
-    from {{ ref('stg_ctgov__secondary_ids') }}
+    select * from {{ ref('int_trials__registry_identifiers') }}
 
 ),
 
-ictrp_secondary as (
+own_ids as (
 
+    {#- A record whose own ID the grammar does not read (an ICTRP record of an unknown form)
+        keeps its ID as written, as int_trials__registry_records does. -#}
     select
-        coalesce(trials.registry_id, trials.ictrp_trial_id) as from_id,
-        secondary.linked_registry_id as to_id,
-        'ictrp' as stated_by
-    from {{ ref('stg_ictrp__secondary_ids') }} as secondary
-    inner join {{ ref('stg_ictrp__trials') }} as trials
-        on secondary.ictrp_trial_id = trials.ictrp_trial_id
+        stated_by,
+        record_id,
+        coalesce(min(canonical_id), min(raw_identifier)) as own_id
+    from identifiers
+    where identifier_role = 'own'
+    group by stated_by, record_id
 
 ),
 
-euctr_secondary as (
+listed_links as (
 
     select
-        registry_id as from_id,
-        nct_id as to_id,
-        'euctr' as stated_by
-    from {{ ref('stg_euctr__protocols') }}
-    union all
-    select
-        registry_id as from_id,
-        isrctn as to_id,
-        'euctr' as stated_by
-    from {{ ref('stg_euctr__protocols') }}
-
-),
-
-isrctn_secondary as (
-
-    select
-        registry_id as from_id,
-        linked_registry_id as to_id,
-        'isrctn' as stated_by
-    from {{ ref('stg_isrctn__secondary_numbers') }}
-    union all
-    select
-        registry_id as from_id,
-        eudract_number as to_id,
-        'isrctn' as stated_by
-    from {{ ref('stg_isrctn__trials') }}
-    union all
-    select
-        registry_id as from_id,
-        nct_id as to_id,
-        'isrctn' as stated_by
-    from {{ ref('stg_isrctn__trials') }}
+        own_ids.own_id as from_id,
+        identifiers.canonical_id as to_id,
+        identifiers.stated_by
+    from identifiers
+    inner join own_ids
+        on identifiers.stated_by = own_ids.stated_by
+            and identifiers.record_id = own_ids.record_id
+    where identifiers.identifier_role = 'listed'
+        and identifiers.canonical_id is not null
 
 ),
 
 self_links as (
 
+    {#- The record's ID as int_trials__registry_records keys it, linked to its own ID as the
+        grammar reads it (the same text for every well-formed ID: then a self-link). -#}
     select
-        registry_id as from_id,
-        registry_id as to_id,
-        registry as stated_by
+        records.registry_id as from_id,
+        coalesce(own_ids.own_id, records.registry_id) as to_id,
+        records.registry as stated_by
     from records
+    left join own_ids
+        on records.registry = own_ids.stated_by
+            and records.registry_record_id = own_ids.record_id
 
 ),
 
 all_links as (
 
-    select * from ctgov_secondary
-    union all
-    select * from ictrp_secondary
-    union all
-    select * from euctr_secondary
-    union all
-    select * from isrctn_secondary
+    select * from listed_links
     union all
     select * from self_links
 

@@ -58,6 +58,19 @@ phase_mapping as (
 
 ),
 
+ictrp_registries as (
+
+    {#- The primary registry of an ICTRP record: ICTRP republishes, it registers nothing. #}
+    select
+        record_id,
+        min(id_registry) as id_registry
+    from {{ ref('int_trials__registry_identifiers') }}
+    where stated_by = 'ictrp'
+        and identifier_role = 'own'
+    group by record_id
+
+),
+
 unioned as (
 
     select
@@ -78,7 +91,8 @@ unioned as (
         ctgov.first_submitted_date as registered_date,
         ctgov.start_date,
         ctgov.start_date_precision,
-        ctgov.last_update_posted_at as record_updated_at
+        ctgov.last_update_posted_at as record_updated_at,
+        cast(null as {{ dbt.type_string() }}) as source_register
     from ctgov
     left join ctgov_sponsors
         on ctgov.trial_id = ctgov_sponsors.trial_id
@@ -106,7 +120,8 @@ unioned as (
         registered_date,
         start_date,
         case when start_date is not null then 'day' end as start_date_precision,
-        {{ to_timestamp_ntz('last_stated_date') }} as record_updated_at
+        {{ to_timestamp_ntz('last_stated_date') }} as record_updated_at,
+        cast(null as {{ dbt.type_string() }}) as source_register
     from euctr
 
     union all
@@ -129,7 +144,8 @@ unioned as (
         cast(null as date) as registered_date,
         start_date,
         start_date_precision,
-        {{ to_timestamp_ntz('last_updated_date') }} as record_updated_at
+        {{ to_timestamp_ntz('last_updated_date') }} as record_updated_at,
+        cast(null as {{ dbt.type_string() }}) as source_register
     from isrctn
 
     union all
@@ -152,7 +168,8 @@ unioned as (
         registered_date,
         start_date,
         start_date_precision,
-        exported_at as record_updated_at
+        exported_at as record_updated_at,
+        source_register
     from ictrp
 
 ),
@@ -167,6 +184,11 @@ final as (
         unioned.registry_record_id,
 
         ----------  strings
+        case
+            when unioned.registry = 'ictrp'
+                then coalesce(ictrp_registries.id_registry, lower(trim(unioned.source_register)), 'unknown')
+            else unioned.registry
+        end as primary_registry,
         unioned.title,
         unioned.brief_title,
         unioned.sponsor_name,
@@ -174,7 +196,7 @@ final as (
         unioned.source_status,
         case
             when unioned.source_status is null then null
-            else coalesce(status_mapping.trial_status, 'unmapped')
+            else coalesce(status_mapping.trial_status, 'unknown')
         end as trial_status,
         unioned.source_phase,
         phase_mapping.phase,
@@ -189,6 +211,7 @@ final as (
 
         ----------  booleans
         coalesce(status_mapping.is_active, false) as is_active,
+        unioned.source_status is null or status_mapping.trial_status is not null as is_status_mapped,
 
         ----------  dates
         unioned.registered_date,
@@ -200,9 +223,12 @@ final as (
     from unioned
     left join status_mapping
         on unioned.registry = status_mapping.registry
-            and unioned.source_status = status_mapping.source_status
+            and {{ status_key('unioned.source_status') }} = status_mapping.source_status
     left join phase_mapping
         on unioned.phase_key = phase_mapping.source_phase
+    left join ictrp_registries
+        on unioned.registry = 'ictrp'
+            and unioned.registry_record_id = ictrp_registries.record_id
 
 )
 

@@ -2,8 +2,11 @@
 
 {#-
     Sponsors and collaborators of every registry with a matching key, keyed on the resolved
-    trial_id: the same organisation written with different case, punctuation or legal suffix
-    ("Pfizer Inc." / "PFIZER") gets one sponsor_id. CT.gov states lead sponsor and collaborators;
+    trial_id: the same organisation written with different case, punctuation, legal suffix or a
+    the words "the", "and", "of" ("Pfizer Inc." / "PFIZER") gets one sponsor_id, and the seed sponsor_aliases
+    joins known aliases and abbreviations ("GSK" / "GlaxoSmithKline", "Novartis
+    Pharmaceuticals" / "NOVARTIS"). Names that only look alike are never merged here: they are
+    listed in rpt_sponsor_alias_suggestions for a person to add to the seed. CT.gov states lead sponsor and collaborators;
     EUCTR lists its B.1.1 sponsors (the first is the lead, the others collaborators, each once
     per trial however many member states repeat them); ISRCTN and ICTRP state one primary
     sponsor, the lead. registry_precedence (ctgov 1, euctr 2, isrctn 3, ictrp 4) picks the
@@ -38,6 +41,12 @@ ictrp_trials as (
 resolved as (
 
     select * from {{ ref('int_trials__identity_resolved') }}
+
+),
+
+aliases as (
+
+    select * from {{ ref('sponsor_aliases') }}
 
 ),
 
@@ -92,32 +101,52 @@ registry_sponsors as (
 
 ),
 
+keyed as (
+
+    select
+        *,
+        {{ normalize_name('sponsor_name', drop_legal_suffixes=true) }} as spelling_key
+    from registry_sponsors
+
+),
+
+organisations as (
+
+    select
+        keyed.*,
+        coalesce(aliases.organisation_key, keyed.spelling_key) as organisation_key
+    from keyed
+    left join aliases
+        on keyed.spelling_key = aliases.sponsor_key
+
+),
+
 final as (
 
     select
         ----------  ids
-        registry_sponsors.study_sponsor_id,
+        organisations.study_sponsor_id,
         resolved.trial_id,
-        {{ surrogate_key([normalize_name('registry_sponsors.sponsor_name', drop_legal_suffixes=true)]) }}
-            as sponsor_id,
+        {{ surrogate_key(['organisations.organisation_key']) }} as sponsor_id,
 
         ----------  strings
-        registry_sponsors.registry,
-        registry_sponsors.sponsor_name,
-        {{ normalize_name('registry_sponsors.sponsor_name', drop_legal_suffixes=true) }} as sponsor_key,
-        registry_sponsors.sponsor_class,
-        registry_sponsors.sponsor_role,
+        organisations.registry,
+        organisations.sponsor_name,
+        organisations.organisation_key as sponsor_key,
+        organisations.spelling_key,
+        organisations.sponsor_class,
+        organisations.sponsor_role,
 
         ----------  numerics
-        cast(registry_sponsors.registry_precedence as {{ dbt.type_bigint() }}) as registry_precedence,
+        cast(organisations.registry_precedence as {{ dbt.type_bigint() }}) as registry_precedence,
 
         ----------  booleans
-        registry_sponsors.sponsor_role = 'lead' as is_lead_sponsor
+        organisations.sponsor_role = 'lead' as is_lead_sponsor
 
-    from registry_sponsors
+    from organisations
     inner join resolved
-        on registry_sponsors.registry_id = resolved.registry_id
-    where {{ normalize_name('registry_sponsors.sponsor_name', drop_legal_suffixes=true) }} is not null
+        on organisations.registry_id = resolved.registry_id
+    where organisations.spelling_key is not null
 
 )
 

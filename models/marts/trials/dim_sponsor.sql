@@ -1,4 +1,6 @@
-{#- One row per organisation; its display name is the most frequent spelling (ties: alphabetical). -#}
+{#- One row per organisation (int_trials__sponsors_resolved: normalised spellings and the seed
+    sponsor_aliases); its display name is the seed's name for it, else the most frequent
+    spelling (ties: alphabetical). Every spelling stays in bridge_sponsor_spelling. -#}
 with
 
 sponsors as (
@@ -30,6 +32,16 @@ ranked_spellings as (
 
 ),
 
+organisation_names as (
+
+    select
+        organisation_key,
+        min(organisation_name) as organisation_name
+    from {{ ref('sponsor_aliases') }}
+    group by organisation_key
+
+),
+
 classes as (
 
     select
@@ -49,7 +61,7 @@ final as (
         classes.sponsor_id,
 
         ----------  strings
-        ranked_spellings.sponsor_name,
+        coalesce(organisation_names.organisation_name, ranked_spellings.sponsor_name) as sponsor_name,
         classes.sponsor_key,
         classes.sponsor_class,
 
@@ -60,6 +72,8 @@ final as (
     inner join ranked_spellings
         on classes.sponsor_id = ranked_spellings.sponsor_id
             and ranked_spellings.spelling_rank = 1
+    left join organisation_names
+        on classes.sponsor_key = organisation_names.organisation_key
 
 )
 

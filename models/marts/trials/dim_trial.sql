@@ -12,6 +12,20 @@ ctgov_trials as (
 
 ),
 
+registry_numbers as (
+
+    {#- The NCT, EudraCT and ISRCTN numbers of each trial, whichever record names them (a CT.gov
+        record, a record republished by ICTRP, or an identifier another registry lists). #}
+    select
+        trial_id,
+        min(case when id_registry = 'ctgov' then registry_id end) as nct_id,
+        min(case when id_registry = 'euctr' then registry_id end) as eudract_number,
+        min(case when id_registry = 'isrctn' then registry_id end) as isrctn
+    from {{ ref('int_trials__identity_resolved') }}
+    group by trial_id
+
+),
+
 status_flags as (
 
     select distinct
@@ -27,7 +41,9 @@ trials as (
         fields where the trial has a CT.gov record, the precedence-resolved value otherwise. -#}
     select
         resolved_trials.trial_id,
-        ctgov_trials.nct_id,
+        coalesce(ctgov_trials.nct_id, registry_numbers.nct_id) as nct_id,
+        registry_numbers.eudract_number,
+        registry_numbers.isrctn,
         ctgov_trials.acronym,
         ctgov_trials.study_type,
         ctgov_trials.allocation,
@@ -70,6 +86,8 @@ trials as (
         on resolved_trials.trial_id = ctgov_trials.trial_id
     left join status_flags
         on resolved_trials.trial_status = status_flags.trial_status
+    left join registry_numbers
+        on resolved_trials.trial_id = registry_numbers.trial_id
 
 ),
 
@@ -135,6 +153,8 @@ final as (
         ----------  ids
         trials.trial_id,
         trials.nct_id,
+        trials.eudract_number,
+        trials.isrctn,
         lead_sponsors.lead_sponsor_id,
 
         ----------  strings

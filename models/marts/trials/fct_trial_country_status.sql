@@ -47,7 +47,7 @@ final as (
         protocols.source_status,
         case
             when protocols.source_status is null then null
-            else coalesce(status_mapping.trial_status, 'unmapped')
+            else coalesce(status_mapping.trial_status, 'unknown')
         end as trial_status,
 
         ----------  booleans
@@ -61,7 +61,7 @@ final as (
     inner join resolved
         on protocols.registry_id = resolved.registry_id
     left join status_mapping
-        on protocols.source_status = status_mapping.source_status
+        on {{ status_key("protocols.source_status") }} = status_mapping.source_status
     left join aliases
         on lower(trim(protocols.member_state_code)) = aliases.country_alias
 

@@ -23,6 +23,9 @@ final as (
         source.sponsor_protocol_code,
         {{ canonical_trial_id('source.nct_number') }} as nct_id,
         {{ canonical_trial_id('source.isrctn_number') }} as isrctn,
+        source.isrctn_number as isrctn_number_text,
+        source.nct_number as nct_number_text,
+        source.who_utn,
 
         ----------  strings
         source.member_state,

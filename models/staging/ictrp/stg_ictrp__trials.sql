@@ -1,8 +1,37 @@
+{#-
+    One row per ICTRP trial combined from every export that holds it (the raw table keeps one
+    record per trial and export file): each field is the newest non-empty value, newest by the
+    record's Last_Refreshed_on, then by load time (macros/registries/ictrp_exports.sql).
+-#}
+{%- set combined_columns = [
+    "public_title", "scientific_title", "acronym", "primary_sponsor", "source_register", "web_address",
+    "recruitment_status", "date_registration", "date_registration3", "date_enrollement", "last_refreshed_on",
+    "export_date", "inclusion_agemin", "inclusion_agemax", "inclusion_gender", "target_size", "study_type", "phase",
+] -%}
 with
+
+exports as (
+
+    select
+        *,
+        row_number() over (partition by trial_id order by {{ ictrp_newest_first() }}) as export_rank
+    from {{ source_or_empty('ictrp', 'trials') }}
+
+),
 
 source as (
 
-    select * from {{ source_or_empty('ictrp', 'trials') }}
+    select
+        trial_id,
+        {% for column in combined_columns -%}
+            {{ newest_non_empty(column) }} as {{ column }},
+        {% endfor -%}
+        min(case when export_rank = 1 then source_location end) as source_location,
+        count(*) as export_count,
+        max(exported_at) as exported_at,
+        max(extracted_at) as extracted_at
+    from exports
+    group by trial_id
 
 ),
 
@@ -50,6 +79,7 @@ renamed as (
         source_location,
 
         ----------  numerics
+        export_count,
         {{ parse_registry_age_years('inclusion_agemin') }} as minimum_age_years,
         {{ parse_registry_age_years('inclusion_agemax') }} as maximum_age_years,
         cast({{ to_number(regexp_extract('target_size', "'^\\s*([0-9]+)\\s*$'")) }} as {{ dbt.type_bigint() }})

@@ -13,6 +13,10 @@ final as (
         isrctn as registry_id,
         {{ canonical_trial_id('eudract_number') }} as eudract_number,
         {{ canonical_trial_id('nct_number') }} as nct_id,
+        eudract_number as eudract_number_text,
+        nct_number as nct_number_text,
+        protocol_serial_number,
+        iras_number,
 
         ----------  strings
         title,

@@ -20,8 +20,9 @@ def test_ictrp_shared_xml_and_truncated_file_quarantined(warehouse, query, share
 
     summary = extract_source("ictrp", folder)
 
-    # 95 records; EUCTR2008-001262-87-PT has no public title and is quarantined, not loaded.
-    assert query("select count(*) from raw_ictrp.trials")[0][0] == 94
+    # 95 records; EUCTR2008-001262-87-PT has no public title and is quarantined, not loaded. The
+    # truncated copy's 48 readable records are kept beside a.xml's (one record per export file).
+    assert query("select count(distinct trial_id), count(*) from raw_ictrp.trials")[0] == (94, 94 + 48)
     assert ("EUCTR2008-001262-87-PT", "public_title") in query("select record_id, field from raw_ictrp.quarantine")
     reasons = dict(query("select location, reason from raw_ictrp.quarantine where field in ('<file>', '<header>')"))
     assert "unreadable XML after record" in reasons["b_truncated.xml"]
@@ -51,10 +52,15 @@ def test_ictrp_rerun_loads_nothing_and_changed_file_merges(warehouse, query, sha
     first = query("select count(*) from raw_ictrp.trials")[0][0]
     assert first == 927
     assert extract_source("ictrp", folder).loaded == 0
-    # The later snapshot of 300 of the same trials: merged, not duplicated.
+    # The later snapshot of 300 of the same trials: each export's record is kept (staging combines
+    # them field by field), and loading it again duplicates nothing.
     shutil.copy(shared_data / "who_ictrp" / "ictrp_covid19_export_2020-04-15_first300.csv", folder / "later.csv")
     extract_source("ictrp", folder)
-    assert query("select count(*), count(distinct trial_id) from raw_ictrp.trials")[0] == (927, 927)
+    assert query("select count(*), count(distinct trial_id) from raw_ictrp.trials")[0] == (1227, 927)
+    assert query("select count(*) from (select trial_id, source_location from raw_ictrp.trials group by all)") == [
+        (1227,)
+    ]
+    assert extract_source("ictrp", folder).loaded == 0
 
 
 def test_euctr_protocols_per_member_state(warehouse, query, demo_data):

@@ -95,8 +95,12 @@ test:
 	echo "make test, wall time per phase:"; cat $(PHASES_LOG); exit $$status
 
 # Every test, with the session build (extract the bundled data, the whole `dbt build`) first.
+# Two pytest-xdist workers, a test module on one worker: most tests wait on a child process
+# (dlt, dbt, a JVM, a server) part of the time, so two keep both cores busy.
+PYTEST_WORKERS ?= 2
+
 pytest: install-dev
-	CTW_TEST_DIR=$(abspath $(TEST_DIR)) $(BIN)/python -m pytest
+	CTW_TEST_DIR=$(abspath $(TEST_DIR)) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 # Only the session build and the test that every node passed (the build `make test` reuses).
 dbt-test: install-dev

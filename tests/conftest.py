@@ -5,6 +5,10 @@ whole ``dbt build`` (every model, snapshot, data test and unit test) at the star
 Tests that only read use it as it is; a test that writes asks for ``built_copy``, a copy of it,
 or for ``warehouse``, an empty one. Every kind of warehouse has a stable path and its own dbt
 target folder, so dbt's profile does not change between calls and dbt parses partially.
+
+``make test`` runs the suite in two pytest-xdist workers (a module stays on one worker). The
+session build is made once per run, by whichever worker asks first, under a file lock; every
+other warehouse folder is the worker's own.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 from ctw.dbt import run_dbt
 from extract import settings
@@ -34,6 +39,12 @@ def test_dir() -> Path:
     return configured if configured.is_absolute() else PROJECT_DIR / configured
 
 
+def _worker_suffix() -> str:
+    """``-gw0``, ``-gw1``, ... in a pytest-xdist worker; empty in a plain run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"-{worker}" if worker else ""
+
+
 @dataclass(frozen=True)
 class Warehouse:
     """One warehouse folder of the test session: the DuckDB file, dlt's pipeline state, DuckDB's
@@ -44,8 +55,13 @@ class Warehouse:
     output: list[str] = field(default_factory=list, compare=False)
 
     @property
+    def folder(self) -> str:
+        """The session build is shared by the workers; every other warehouse is one worker's."""
+        return self.name if self.name == "session" else self.name + _worker_suffix()
+
+    @property
     def root(self) -> Path:
-        return test_dir() / self.name
+        return test_dir() / self.folder
 
     @property
     def path(self) -> Path:
@@ -53,7 +69,7 @@ class Warehouse:
 
     @property
     def target(self) -> Path:
-        return test_dir() / "targets" / self.name
+        return test_dir() / "targets" / self.folder
 
     def environment(self) -> dict[str, str]:
         return {
@@ -118,12 +134,22 @@ def built_warehouse() -> Warehouse:
         # While iterating on tests: the previous session's build, when its code has not changed.
         built.output.append(log.read_text())
         return built
-    built.reset()
-    result = built.ctw("run", "--no-progress")
-    if result.returncode != 0:
-        pytest.fail(f"`ctw run` of the session warehouse failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    built.output.append(result.stdout + result.stderr)
-    log.write_text(built.output[0])
+    # Under pytest-xdist every worker asks: the first builds, the others wait and read its build.
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    stamp = test_dir() / "session.run"
+    test_dir().mkdir(parents=True, exist_ok=True)
+    with FileLock(test_dir() / "session.lock"):
+        if run_id and log.is_file() and stamp.is_file() and stamp.read_text() == run_id:
+            built.output.append(log.read_text())
+            return built
+        stamp.unlink(missing_ok=True)
+        built.reset()
+        result = built.ctw("run", "--no-progress")
+        if result.returncode != 0:
+            pytest.fail(f"`ctw run` of the session warehouse failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+        built.output.append(result.stdout + result.stderr)
+        log.write_text(built.output[0])
+        stamp.write_text(run_id)
     return built
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from extract.runner import extract_source
 from extract.sources.ctgov.bulk_sql import BulkParser
+from extract.sources.ctgov.results import RESULT_TABLES
 
 from .conftest import STUDY_FILES, last_update, load_studies
 
@@ -27,6 +28,7 @@ TABLES = [
     "studies__sponsors",
     "studies__outcomes",
     "studies__secondary_ids",
+    *(f"studies__{name}" for name in RESULT_TABLES),
     "quarantine",
 ]
 
@@ -66,6 +68,13 @@ def messy_inputs(folder: Path) -> Path:
         variant("NCT90000009", lambda p: p.pop("contactsLocationsModule")),
         variant("NCT90000010", lambda p: p["conditionsModule"].__setitem__("conditions", [])),
     ]
+    # results whose shape cannot be read in part: both paths load the rest and quarantine the part
+    with_results = next(s for s in studies if s.get("resultsSection") and last_update(s))
+    broken = copy.deepcopy(with_results)
+    broken["protocolSection"]["identificationModule"]["nctId"] = "NCT90000027"
+    broken["resultsSection"]["participantFlowModule"]["periods"] = "see attached"
+    broken["resultsSection"]["adverseEventsModule"]["seriousEvents"][0] = "anemia"
+    (folder / "NCT90000027.json").write_text(json.dumps(broken), encoding="utf-8")
     (folder / "extra.ndjson").write_text("\n".join(json.dumps(s) for s in lines) + "\n{not json\n\n", encoding="utf-8")
 
     def status(key: str, value: str):
@@ -146,6 +155,14 @@ def test_both_bulk_engines_write_identical_raw_tables(tmp_path, warehouse, monke
     quarantine = python["quarantine"]
     assert rejected <= {row[quarantine[0].index("record_id")] for row in quarantine[1]}
     assert "rules.ndjson:12" in {row[quarantine[0].index("location")] for row in quarantine[1]}
+    fields = {(row[quarantine[0].index("record_id")], row[quarantine[0].index("field")]) for row in quarantine[1]}
+    assert {
+        ("NCT90000027", "resultsSection.participantFlowModule.periods"),
+        ("NCT90000027", "resultsSection.adverseEventsModule.seriousEvents[0]"),
+    } <= fields
+    assert "NCT90000027" in ids
+    events = python["studies__adverse_events"]
+    assert any(row[events[0].index("nct_id")] == "NCT90000027" for row in events[1])
 
 
 def test_sql_checks_accept_clean_records_and_defer_the_rest(tmp_path):

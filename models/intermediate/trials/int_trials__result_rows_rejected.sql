@@ -109,8 +109,8 @@ group_rejections as (
         case
             when grouped_rows.group_code is null or grouped_rows.group_code = '' then 'the value names no group'
             when module_groups.nct_id is null
-                then {{ dbt.concat(["'the '''", "grouped_rows.module_label", "''' module declares no groups'"]) }}
-            else {{ dbt.concat(["'group '", "grouped_rows.group_code", "' is not declared in the '''", "grouped_rows.module_label", "''' module'"]) }}
+                then {{ dbt.concat(["'the '", "grouped_rows.module_label", "' module declares no groups'"]) }}
+            else {{ dbt.concat(["'group '", "grouped_rows.group_code", "' is not declared in the '", "grouped_rows.module_label", "' module'"]) }}
         end as rejection_reason
     from grouped_rows
     left join module_groups
@@ -136,7 +136,7 @@ count_rejections as (
         nct_id,
         'num_subjects' as field_name,
         num_subjects_text as value_text,
-        {{ dbt.concat(["'count '''", "num_subjects_text", "''' is not a whole number'"]) }} as rejection_reason
+        {{ dbt.concat(["'count \"'", "num_subjects_text", "'\" is not a whole number'"]) }} as rejection_reason
     from flow_counts
     where num_subjects_text is not null and num_subjects is null
     union all
@@ -146,7 +146,7 @@ count_rejections as (
         nct_id,
         'num_affected',
         num_affected_text,
-        {{ dbt.concat(["'count '''", "num_affected_text", "''' is not a whole number'"]) }}
+        {{ dbt.concat(["'count \"'", "num_affected_text", "'\" is not a whole number'"]) }}
     from adverse_events
     where num_affected_text is not null and num_affected is null
     union all
@@ -156,7 +156,7 @@ count_rejections as (
         nct_id,
         'num_at_risk',
         num_at_risk_text,
-        {{ dbt.concat(["'count '''", "num_at_risk_text", "''' is not a whole number'"]) }}
+        {{ dbt.concat(["'count \"'", "num_at_risk_text", "'\" is not a whole number'"]) }}
     from adverse_events
     where num_at_risk_text is not null and num_at_risk is null
     union all
@@ -166,7 +166,7 @@ count_rejections as (
         nct_id,
         'p_value',
         p_value_text,
-        {{ dbt.concat(["'p-value '''", "p_value_text", "''' holds no number'"]) }}
+        {{ dbt.concat(["'p-value \"'", "p_value_text", "'\" holds no number'"]) }}
     from outcome_analyses
     where p_value_text is not null and p_value is null
 

@@ -38,7 +38,7 @@ WS_SQL = "'" + _WHITESPACE + "'"
 
 PARSER_MEMORY_LIMIT = "1GB"
 # Characters of JSON text per batch (a batch is parsed into a few copies inside the limit above).
-BATCH_MAX_CHARS = 64_000_000
+BATCH_MAX_CHARS = 32_000_000
 
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 FULL_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -395,6 +395,11 @@ class BulkParser:
                 join parents as p using (doc_id)
             """)
         problems = self._results(tables)
+        # The batch's tables go now, not when the next batch replaces them: a batch of documents
+        # with results holds hundreds of MB, and two of them would not fit the memory limit.
+        for name in ("batch", "extracted", "parents", "accepted",
+                     *(f"{kind}_{c.name}" for c in CHILDREN for kind in ("elements", "child"))):
+            con.execute(f"drop table if exists {name}")
         return FastBatch(tables, [(location, text) for location, text in deferred], problems)
 
     def _results(self, tables: dict[str, pa.Table]) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -428,8 +433,11 @@ class BulkParser:
         for table, table_rows in rows.items():
             columns = ["nct_id", *RESULT_TABLES[table.removeprefix("studies__")], "last_update_post_date",
                        "_dlt_parent_id", "_dlt_root_id", "_dlt_list_idx", "_dlt_id"]
-            schema = pa.schema([(c, pa.int64() if c == "_dlt_list_idx" else pa.string()) for c in columns])
-            tables[table] = pa.Table.from_pylist(table_rows, schema=schema)
+            # Column by column: pa.Table.from_pylist costs ten times as much on these wide rows.
+            tables[table] = pa.table({
+                c: pa.array([row[c] for row in table_rows], pa.int64() if c == "_dlt_list_idx" else pa.string())
+                for c in columns
+            })
         return problems
 
 

@@ -74,13 +74,16 @@ RESULT_TABLES: dict[str, tuple[str, ...]] = {
 
 def _text(value: Any) -> str | None:
     """A JSON value as text: strings stripped, numbers and booleans as JSON writes them."""
+    kind = type(value)
+    if kind is str:
+        return value.strip()
     if value is None:
         return None
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    if kind is int:
+        return str(value)
+    if kind is float:
         return json.dumps(value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -114,7 +117,8 @@ class _Walker:
                 self.problems.append((f"{path}[{index}]", f"expected a JSON object, got {type(element).__name__}"))
 
     def add(self, table: str, **values: Any) -> None:
-        self.tables[table].append({column: _text(values.get(column)) for column in RESULT_TABLES[table]})
+        get = values.get
+        self.tables[table].append({column: _text(get(column)) for column in RESULT_TABLES[table]})
 
 
 def _groups(w: _Walker, module: str, groups: Any, path: str, outcome_index: int | None = None) -> None:

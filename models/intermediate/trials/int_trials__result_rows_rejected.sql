@@ -67,32 +67,32 @@ grouped_rows as (
     from flow_counts
     union all
     select
-        'fct_baseline_measurement',
-        baseline_measurement_id,
+        'fct_baseline_measurement' as result_table,
+        baseline_measurement_id as row_id,
         nct_id,
-        'baseline',
-        'baseline',
-        0,
+        'baseline' as result_module,
+        'baseline' as module_label,
+        0 as outcome_rank,
         group_code
     from baseline_measurements
     union all
     select
-        'fct_outcome_measurement',
-        outcome_measurement_id,
+        'fct_outcome_measurement' as result_table,
+        outcome_measurement_id as row_id,
         nct_id,
-        'outcome',
-        'outcome',
+        'outcome' as result_module,
+        'outcome' as module_label,
         outcome_rank,
         group_code
     from outcome_measurements
     union all
     select
-        'fct_adverse_event',
-        adverse_event_id,
+        'fct_adverse_event' as result_table,
+        adverse_event_id as row_id,
         nct_id,
-        'adverse_events',
-        'adverse events',
-        0,
+        'adverse_events' as result_module,
+        'adverse events' as module_label,
+        0 as outcome_rank,
         group_code
     from adverse_events
 
@@ -110,7 +110,9 @@ group_rejections as (
             when grouped_rows.group_code is null or grouped_rows.group_code = '' then 'the value names no group'
             when module_groups.nct_id is null
                 then {{ dbt.concat(["'the '", "grouped_rows.module_label", "' module declares no groups'"]) }}
-            else {{ dbt.concat(["'group '", "grouped_rows.group_code", "' is not declared in the '", "grouped_rows.module_label", "' module'"]) }}
+            else {{ dbt.concat([
+                "'group '", "grouped_rows.group_code", "' is not declared in the '", "grouped_rows.module_label", "' module'",
+            ]) }}
         end as rejection_reason
     from grouped_rows
     left join module_groups
@@ -141,32 +143,32 @@ count_rejections as (
     where num_subjects_text is not null and num_subjects is null
     union all
     select
-        'fct_adverse_event',
-        adverse_event_id,
+        'fct_adverse_event' as result_table,
+        adverse_event_id as row_id,
         nct_id,
-        'num_affected',
-        num_affected_text,
-        {{ dbt.concat(["'count \"'", "num_affected_text", "'\" is not a whole number'"]) }}
+        'num_affected' as field_name,
+        num_affected_text as value_text,
+        {{ dbt.concat(["'count \"'", "num_affected_text", "'\" is not a whole number'"]) }} as rejection_reason
     from adverse_events
     where num_affected_text is not null and num_affected is null
     union all
     select
-        'fct_adverse_event',
-        adverse_event_id,
+        'fct_adverse_event' as result_table,
+        adverse_event_id as row_id,
         nct_id,
-        'num_at_risk',
-        num_at_risk_text,
-        {{ dbt.concat(["'count \"'", "num_at_risk_text", "'\" is not a whole number'"]) }}
+        'num_at_risk' as field_name,
+        num_at_risk_text as value_text,
+        {{ dbt.concat(["'count \"'", "num_at_risk_text", "'\" is not a whole number'"]) }} as rejection_reason
     from adverse_events
     where num_at_risk_text is not null and num_at_risk is null
     union all
     select
-        'fct_outcome_analysis',
-        outcome_analysis_id,
+        'fct_outcome_analysis' as result_table,
+        outcome_analysis_id as row_id,
         nct_id,
-        'p_value',
-        p_value_text,
-        {{ dbt.concat(["'p-value \"'", "p_value_text", "'\" holds no number'"]) }}
+        'p_value' as field_name,
+        p_value_text as value_text,
+        {{ dbt.concat(["'p-value \"'", "p_value_text", "'\" holds no number'"]) }} as rejection_reason
     from outcome_analyses
     where p_value_text is not null and p_value is null
 

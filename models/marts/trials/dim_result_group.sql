@@ -38,9 +38,11 @@ candidates as (
         on
             result_groups.nct_id = arm_groups.nct_id
             and (
-                arm_groups.arm_group_key = result_groups.group_key
-                or {{ dbt.concat(["arm_groups.arm_group_key", "' '"]) }} like {{ dbt.concat(["result_groups.group_key", "' %'"]) }}
-                or {{ dbt.concat(["result_groups.group_key", "' '"]) }} like {{ dbt.concat(["arm_groups.arm_group_key", "' %'"]) }}
+                result_groups.group_key = arm_groups.arm_group_key
+                or {{ dbt.concat(["arm_groups.arm_group_key", "' '"]) }}
+                like {{ dbt.concat(["result_groups.group_key", "' %'"]) }}
+                or {{ dbt.concat(["result_groups.group_key", "' '"]) }}
+                like {{ dbt.concat(["arm_groups.arm_group_key", "' %'"]) }}
             )
 
 ),

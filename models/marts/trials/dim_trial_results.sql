@@ -43,8 +43,8 @@ final as (
 
         ----------  numerics
         results.ae_frequency_threshold_pct,
-        cast({{ dbt.datediff('trials.primary_completion_date', 'results.results_first_submitted_date', 'day') }}
-            as {{ dbt.type_bigint() }}) as days_primary_completion_to_results_submitted,
+        {{ dbt.datediff('trials.primary_completion_date', 'results.results_first_submitted_date', 'day') }}
+            as days_primary_completion_to_results_submitted,
 
         ----------  booleans
         results.has_participant_flow,

@@ -61,7 +61,7 @@ final as (
             and adverse_events.group_code = result_groups.group_code
     left join results
         on adverse_events.nct_id = results.nct_id
-    where adverse_events.adverse_event_id not in (select row_id from rejected)
+    where adverse_events.adverse_event_id not in (select rejected.row_id from rejected)
 
 )
 

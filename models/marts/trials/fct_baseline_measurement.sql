@@ -10,7 +10,8 @@ denoms as (
 
     {#- Participants analysed per group: the class's own denominator where the class has one,
         the module's otherwise (the API's denoms); of several units, the first listed. -#}
-    select * from (
+    select *
+    from (
         select
             *,
             row_number() over (
@@ -91,7 +92,7 @@ final as (
             measurements.nct_id = module_denoms.nct_id
             and module_denoms.measure_rank is null
             and measurements.group_code = module_denoms.group_code
-    where measurements.baseline_measurement_id not in (select row_id from rejected)
+    where measurements.baseline_measurement_id not in (select rejected.row_id from rejected)
 
 )
 

@@ -16,7 +16,8 @@ denoms as (
 
     {#- Participants analysed per group: the class's own denominator where the class has one,
         the outcome's otherwise; of several units, the first listed. -#}
-    select * from (
+    select *
+    from (
         select
             *,
             row_number() over (
@@ -102,7 +103,7 @@ final as (
             and measurements.outcome_rank = outcome_denoms.outcome_rank
             and outcome_denoms.class_rank is null
             and measurements.group_code = outcome_denoms.group_code
-    where measurements.outcome_measurement_id not in (select row_id from rejected)
+    where measurements.outcome_measurement_id not in (select rejected.row_id from rejected)
 
 )
 

@@ -47,7 +47,7 @@ final as (
         on
             flow_counts.nct_id = result_groups.nct_id
             and flow_counts.group_code = result_groups.group_code
-    where flow_counts.flow_count_id not in (select row_id from rejected)
+    where flow_counts.flow_count_id not in (select rejected.row_id from rejected)
 
 )
 

@@ -24,7 +24,11 @@ final as (
         serious_num_affected,
         serious_num_at_risk,
         round(
-            case when serious_num_at_risk > 0 then cast(serious_num_affected as {{ type_double() }}) / serious_num_at_risk end,
+            case
+                when
+                    serious_num_at_risk > 0
+                    then cast(serious_num_affected as {{ type_double() }}) / serious_num_at_risk
+            end,
             6
         ) as serious_adverse_event_share
 

@@ -25,9 +25,19 @@ counts as (
     select
         flow.trial_id,
         min(flow.nct_id) as nct_id,
-        sum(case when flow.count_type = 'STARTED' and flow.period_rank = periods.first_period_rank then flow.num_subjects end)
+        sum(
+            case
+                when flow.count_type = 'STARTED' and flow.period_rank = periods.first_period_rank then flow.num_subjects
+            end
+        )
             as started_count,
-        sum(case when flow.count_type = 'COMPLETED' and flow.period_rank = periods.last_period_rank then flow.num_subjects end)
+        sum(
+            case
+                when
+                    flow.count_type = 'COMPLETED' and flow.period_rank = periods.last_period_rank
+                    then flow.num_subjects
+            end
+        )
             as completed_count
     from flow
     inner join periods

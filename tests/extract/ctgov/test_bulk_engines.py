@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from extract.runner import extract_source
-from extract.sources.ctgov.bulk_sql import BulkParser
+from extract.sources.ctgov.bulk_sql import BulkParser, iter_batches
 from extract.sources.ctgov.results import RESULT_TABLES
 
 from .conftest import STUDY_FILES, last_update, load_studies
@@ -217,3 +217,9 @@ def test_a_warehouse_with_nested_child_tables_is_reloaded_flat(query, warehouse)
     assert query("select count(*) from raw_ctgov.studies__conditions where condition_name = 'x'") == [(0,)]
     extract_source("ctgov")  # and a second run keeps the flat layout without dropping again
     assert query("select count(*) from raw_ctgov.studies")[0][0] == 15
+
+
+def test_batches_are_cut_by_count_or_by_characters():
+    documents = [(str(i), "x" * 10) for i in range(10)]
+    assert [len(b) for b in iter_batches(iter(documents), 4, max_chars=25)] == [3, 3, 3, 1]
+    assert [len(b) for b in iter_batches(iter(documents), 4, max_chars=1_000)] == [4, 4, 2]

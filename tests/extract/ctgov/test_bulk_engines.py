@@ -43,6 +43,9 @@ def messy_inputs(folder: Path) -> Path:
 
     def variant(nct: str, change) -> dict:
         study = copy.deepcopy(good)
+        # the protocol's rules are tested here; the results of one record, copied 25 times, would
+        # only add 60,000 rows
+        study.pop("resultsSection", None)
         study["protocolSection"]["identificationModule"]["nctId"] = nct
         change(study["protocolSection"])
         return study
@@ -69,7 +72,12 @@ def messy_inputs(folder: Path) -> Path:
         variant("NCT90000010", lambda p: p["conditionsModule"].__setitem__("conditions", [])),
     ]
     # results whose shape cannot be read in part: both paths load the rest and quarantine the part
-    with_results = next(s for s in studies if s.get("resultsSection") and last_update(s))
+    def has_serious_events(study: dict) -> bool:
+        return bool((study.get("resultsSection") or {}).get("adverseEventsModule", {}).get("seriousEvents"))
+
+    with_results = min(
+        (s for s in studies if last_update(s) and has_serious_events(s)), key=lambda s: len(json.dumps(s))
+    )
     broken = copy.deepcopy(with_results)
     broken["protocolSection"]["identificationModule"]["nctId"] = "NCT90000027"
     broken["resultsSection"]["participantFlowModule"]["periods"] = "see attached"

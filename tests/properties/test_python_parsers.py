@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extract.dates import MONTH_FIRST, parse_date
 from extract.files import calendar_date, decode_bytes, missing_columns, past_date, without_controls
 from extract.sources.ictrp.helpers import exported_at
 from extract.sources.ictrp.models import _age
 from extract.sources.isrctn.helpers import recruitment_status
-from extract.dates import MONTH_FIRST, parse_date
 from extract.sources.monitoring.validation import _number
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

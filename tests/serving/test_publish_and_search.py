@@ -303,3 +303,43 @@ def test_ctw_search_prints_ranked_trials(serving_env):
     assert "0 trial(s)" in result.output
     result = CliRunner().invoke(app, ["search", "x", "--start-from", "yesterday"])
     assert result.exit_code == 1 and "--start-from must be a date" in result.output
+
+
+def test_ctw_search_and_kpis_print_csv_and_json(serving_env, capsys):
+    import csv
+    import io
+    import json
+
+    from ctw.cli import run_cli
+
+    assert run_cli(["search", "neuroblastoma", "--format", "json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert [hit["trial_id"] for hit in hits] == NEUROBLASTOMA_TITLES + NEUROBLASTOMA_CONDITION_ONLY
+    assert "JP" in hits[1]["countries"] and hits[1]["status"] == "terminated"
+
+    assert run_cli(["search", "neuroblastoma", "--format", "csv", "--limit", "2"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["trial_id"] for row in rows] == NEUROBLASTOMA_TITLES[:2]
+
+    # Off a terminal the table is plain tab-separated lines: a long title is never cut.
+    assert run_cli(["search", "hearing loss cisplatin"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "1 trial(s) for 'hearing loss cisplatin'"
+    assert lines[2].split("\t")[3].startswith("Sodium Thiosulfate in Preventing Hearing Loss")
+
+    assert run_cli(["kpis", "--format", "json"]) == 0
+    figures = {figure["figure_id"]: figure for figure in json.loads(capsys.readouterr().out)}
+    assert figures["trials"]["number"] == _trial_count(serving_env.warehouse)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "named"),
+    [("--status", "bogus", "terminated"), ("--phase", "phase_9", "phase_2_3"), ("--country", "XX", "JP")],
+)
+def test_an_unknown_filter_value_names_the_valid_ones(serving_env, capsys, option, value, named):
+    from ctw.cli import run_cli
+
+    assert run_cli(["search", "neuroblastoma", option, value]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"error: {option} {value!r}")
+    assert named in err.split("valid: ")[1]

@@ -400,7 +400,8 @@ def _load_private_copy(pg: PgSettings, marts: Sequence[MartTable], dataset: str)
         raise ServingError("the manifest lists no public marts to publish")
     # drop_sources: the private copy is rebuilt from nothing, so a column dropped from a mart is
     # dropped here too.
-    pipeline.run(resources, refresh="drop_sources")
+    # insert_values, not csv: CSV cannot tell an empty string from NULL.
+    pipeline.run(resources, refresh="drop_sources", loader_file_format="insert_values")
     return columns
 
 

@@ -124,10 +124,11 @@ def _emit(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: OutputF
         return
     if not out.is_terminal:
         # Off a terminal (a log, a pipe, CI): plain lines, never wrapped or cut.
-        out.print(title, markup=False, highlight=False)
-        out.print("\t".join(columns), markup=False, highlight=False)
-        for row in rows:
-            out.print("\t".join("" if v is None else str(v) for v in row), markup=False, highlight=False)
+        # (written directly: rich would expand the tabs)
+        lines = [title, "\t".join(columns)]
+        lines += ["\t".join("" if value is None else str(value) for value in row) for row in rows]
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
         return
     table = Table(title=title)
     for column in columns:

@@ -40,7 +40,7 @@ def test_run_prints_the_headline_figures_and_writes_the_quality_report(built_war
     (output,) = built_warehouse.output
     assert "Headline figures" in output
     figures = built_warehouse.query("select figure_label, figure_value from marts.rpt_headline_figures")
-    assert len(figures) == 20
+    assert len(figures) == 21
     for label, value in figures:
         assert f"{label}: {value if value is not None else 'no data'}" in output, label
     # The figures are the marts' own counts (computed here from the marts, not read from the figure).

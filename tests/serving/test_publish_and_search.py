@@ -57,7 +57,7 @@ def test_repeated_publishes_hold_exactly_the_duckdb_rows(serving_env, pg):
         assert in_postgres == in_duckdb, table.name
 
 
-def test_primary_keys_come_from_the_manifest():
+def test_primary_keys_come_from_the_manifest(serving_env):
     keys = {table.name: table.primary_key for table in serving.mart_tables()}
     assert keys["dim_trial"] == ("trial_id",)  # primary_key constraint
     assert keys["dim_sponsor"] == ("sponsor_id",)  # unique + not_null tests
@@ -104,8 +104,9 @@ def test_the_reader_sees_only_the_stakeholder_marts_and_the_search_model(serving
     # staging schema left beside it.
     in_marts = {row[0] for row in pg("select table_name from information_schema.tables where table_schema = 'marts'")}
     assert in_marts == {name for _, name in published}
+    # dlt's private load schema (and its staging twin) hold no grant for the reader.
     schemas = {row[0] for row in pg("select nspname from pg_namespace where nspname like 'marts%%'")}
-    assert schemas == {"marts", "marts_load"}
+    assert schemas == {"marts", "marts_load", "marts_load_staging"}
     assert any(name.startswith("_dlt_") for (name,) in pg(
         "select table_name from information_schema.tables where table_schema = 'marts_load'"
     ))
@@ -174,6 +175,7 @@ def test_a_failed_publish_is_rolled_back_and_a_deleted_row_is_gone_after_the_nex
     assert {row[0] for row in pg("select nspname from pg_namespace where nspname like 'marts%%'")} == {
         "marts",
         "marts_load",
+        "marts_load_staging",
     }
 
     # Once every mart has let go of it, the next publish swaps in a copy without the trial.

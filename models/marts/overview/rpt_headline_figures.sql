@@ -72,6 +72,12 @@ patients_in_multiple_trials as (
 
 ),
 
+consecutive_trials as (
+
+    select * from {{ ref('rpt_days_between_consecutive_trials') }}
+
+),
+
 trials_with_data_issues as (
 
     select * from {{ ref('rpt_trials_with_data_issues') }}
@@ -166,6 +172,13 @@ shares as (
         'Sponsor studies with missing or inconsistent data (%)',
         max(pct_studies_with_issues)
     from trials_with_data_issues
+    union all
+    select
+        21,
+        'avg_days_between_enrolments',
+        'Days between consecutive enrolments of a patient (average)',
+        round(avg(cast(days_between_enrolments as {{ type_double() }})), 1)
+    from consecutive_trials
 
 ),
 

@@ -112,7 +112,8 @@ def _emit(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: OutputF
     """Rows as a table (plain tab-separated lines off a terminal), CSV or JSON on stdout."""
     if fmt is OutputFormat.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
-        out.print(json.dumps(records, indent=2, default=str), markup=False, highlight=False, soft_wrap=True)
+        sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
+        sys.stdout.flush()
         return
     if fmt is OutputFormat.csv:
         buffer = io.StringIO()

@@ -30,3 +30,4 @@ def test_metrics_measures_and_time_spine_are_declared(built_warehouse: Warehouse
     )
     (earliest, latest), = built_warehouse.query("select min(start_date), max(start_date) from marts.dim_trial")
     assert first <= earliest and latest <= last and days == (last - first).days + 1
+

@@ -6,9 +6,9 @@ Tests that only read use it as it is; a test that writes asks for ``built_copy``
 or for ``warehouse``, an empty one. Every kind of warehouse has a stable path and its own dbt
 target folder, so dbt's profile does not change between calls and dbt parses partially.
 
-``make test`` runs the suite in two pytest-xdist workers (a module stays on one worker). The
-session build is made once per run, by whichever worker asks first, under a file lock; every
-other warehouse folder is the worker's own.
+``make test`` runs the suite in two pytest-xdist workers (a module stays on one worker, and so
+does each folder of ``_ONE_WORKER_FOLDERS``). The session build is made once per run, by
+whichever worker asks first, under a file lock; every other warehouse folder is the worker's own.
 """
 
 from __future__ import annotations
@@ -106,6 +106,26 @@ class Warehouse:
     def query(self, sql: str, *params: object) -> list[tuple]:
         with duckdb.connect(str(self.path), read_only=True) as connection:
             return connection.execute(sql, list(params)).fetchall()
+
+
+# Folders whose conftest holds session fixtures that cost minutes (a published PostgreSQL, an
+# Airflow home): under pytest-xdist each folder runs on one worker, so the fixture is made once.
+_ONE_WORKER_FOLDERS = ("tests/serving/", "tests/airflow/")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadscope`` with the folders above as one scope each; other modes as xdist has them."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FolderScopeScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            folder = next((f for f in _ONE_WORKER_FOLDERS if nodeid.startswith(f)), None)
+            return folder or super()._split_scope(nodeid)
+
+    return FolderScopeScheduling(config, log)
 
 
 def _use(target: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:

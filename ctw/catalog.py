@@ -78,9 +78,10 @@ def _project_nodes(manifest: dict, resource_type: str) -> list[tuple[str, dict]]
 
 
 def first_sentence(text: str) -> str:
-    """The description's first sentence, on one line."""
+    """The description's first sentence, on one line (a full stop ends it before a capital
+    letter or at the end, so "e.g." and "CT.gov" do not)."""
     flat = " ".join((text or "").split())
-    match = re.match(r"(.+?[.!?])(\s|$)", flat)
+    match = re.match(r"(.+?[.!?])(?=\s+[A-Z]|$)", flat)
     return match.group(1) if match else flat
 
 

@@ -10,7 +10,7 @@ ctw kpis                     print headline figures
 ctw cohort-export ID DIR     write one OMOP cohort's de-identified tables as Parquet
 ctw report                   write the monitoring quality report (warehouse/reports/)
 ctw docs                     build the static dbt docs site
-ctw export [--out DIR]       marts to Parquet and CSV (one file per table) plus one SQLite/DuckDB file
+ctw export [--out DIR]       public marts to Parquet and CSV (one file per table) plus one SQLite/DuckDB file
 ctw publish                  copy the marts to PostgreSQL and build the search model there
 ctw search "QUERY"           ranked trials from the PostgreSQL search model
 
@@ -251,10 +251,11 @@ def _one_line(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc} (--debug shows the traceback)"
 
 
-def _guarded(action, *args, **kwargs) -> None:
-    """Run an action; a failure becomes one red line and exit code 1 (``--debug``: the traceback)."""
+def _guarded(action, *args, **kwargs):
+    """Run an action and return what it returns; a failure becomes one red line and exit code 1
+    (``--debug``: the traceback)."""
     try:
-        action(*args, **kwargs)
+        return action(*args, **kwargs)
     except typer.Exit:
         raise
     except Exception as exc:
@@ -571,9 +572,16 @@ def search(
 
 @app.command()
 def docs() -> None:
-    """Build the dbt docs site as one static HTML file (target/static_index.html)."""
+    """Build the dbt docs site as one static HTML file (target/static_index.html), with the data
+    dictionary and the cookbook of the analyses on the project's page."""
+    from ctw.catalog import write_reference
+
     with _writing("ctw docs"):
+        path, entries, recipes = _guarded(write_reference)
         _guarded(run_dbt, ["docs", "generate", "--static"])
+    console.print(
+        f"docs: data dictionary ({len(entries)} tables) and cookbook ({len(recipes)} analyses) in {escape(str(path))}"
+    )
     console.print(f"docs: {escape(str(settings.dbt_target_dir() / 'static_index.html'))}")
 
 
@@ -582,7 +590,8 @@ def export(
     out: Annotated[str, typer.Option(help="output folder")] = "warehouse/export",
     single_file: Annotated[str, typer.Option(help="sqlite, duckdb or none")] = "sqlite",
 ) -> None:
-    """Write the marts to one Parquet and one CSV file per table plus one SQLite (or DuckDB) file.
+    """Write the public marts (what `ctw publish` serves; never the patient-level ones) to one
+    Parquet and one CSV file per table plus one SQLite (or DuckDB) file.
     CSV text cells a spreadsheet would run as a formula (= + - @) start with an apostrophe."""
     from pathlib import Path
 
@@ -600,6 +609,11 @@ def export(
         )
         if result.single_file:
             console.print(f"export: {escape(str(result.single_file))}")
+        if result.withheld:
+            console.print(
+                f"export: {len(result.withheld)} tables not public, kept in the warehouse: "
+                + escape(", ".join(result.withheld))
+            )
 
     with _reading("ctw export"):
         _guarded(_export)

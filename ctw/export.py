@@ -6,6 +6,11 @@ opens anywhere.
                                         + warehouse/export/marts.sqlite
     ctw export --single-file duckdb  -> ... + warehouse/export/marts.duckdb
 
+Only what ``ctw publish`` serves leaves the warehouse: the public marts of the dbt manifest
+(``access: public``). The patient-level marts (``access: protected``: a row per patient or
+patient event, pseudonymous) and any other table of the marts schema stay inside; the export
+names what it left out. (The search model is built in PostgreSQL from these same marts.)
+
 The single file is SQLite by default (Python's sqlite3, readable by every SQL tool) or a
 standalone DuckDB file. Dates are written as ISO text in SQLite, which has no date type.
 
@@ -19,6 +24,7 @@ and date columns are written as they are; Parquet and SQLite keep the values unc
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +43,8 @@ class ExportResult:
     csv_files: list[Path] = field(default_factory=list)
     single_file: Path | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    # Tables of the marts schema left in the warehouse (protected marts, anything not public).
+    withheld: list[str] = field(default_factory=list)
 
 
 def mart_tables(connection: duckdb.DuckDBPyConnection, schema: str = MARTS_SCHEMA) -> list[str]:
@@ -48,14 +56,27 @@ def mart_tables(connection: duckdb.DuckDBPyConnection, schema: str = MARTS_SCHEM
     return [name for (name,) in rows]
 
 
+def public_marts(manifest: dict | None = None) -> set[str]:
+    """Names of the marts ``ctw publish`` serves (public, from the dbt manifest): what may leave
+    the warehouse."""
+    from ctw.serving import mart_tables as published
+
+    return {table.name for table in published(manifest)}
+
+
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
 def export_marts(
-    out_dir: Path, single_file: str = "sqlite", schema: str = MARTS_SCHEMA
+    out_dir: Path,
+    single_file: str = "sqlite",
+    schema: str = MARTS_SCHEMA,
+    allowed: Iterable[str] | None = None,
 ) -> ExportResult:
-    """Write every table of ``schema`` to ``out_dir``; ``single_file`` is sqlite, duckdb or none."""
+    """Write the public marts of ``schema`` to ``out_dir``; ``single_file`` is sqlite, duckdb
+    or none. ``allowed`` names the tables that may be written (default: the public marts of the
+    dbt manifest, :func:`public_marts`); every other table of the schema is withheld."""
     if single_file not in ("sqlite", "duckdb", "none"):
         raise ValueError(f"single_file must be sqlite, duckdb or none, not {single_file!r}")
     warehouse = settings.duckdb_path()
@@ -66,12 +87,15 @@ def export_marts(
     csv_dir = out_dir / "csv"
     csv_dir.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
+    allowed = set(public_marts() if allowed is None else allowed)
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        tables = mart_tables(connection, schema)
-        if not tables:
+        present = mart_tables(connection, schema)
+        if not present:
             raise FileNotFoundError(
                 f"no tables in schema {schema} of {warehouse}; run `ctw build` first"
             )
+        tables = [table for table in present if table in allowed]
+        result.withheld = [table for table in present if table not in allowed]
         for table in tables:
             source = f"{_quote(schema)}.{_quote(table)}"
             target = parquet_dir / f"{table}.parquet"

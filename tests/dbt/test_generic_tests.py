@@ -1,4 +1,4 @@
-"""The expectation-style generic tests fail on bad rows and pass on good ones.
+"""The project's generic tests (expectation-style, and the compound-key test) fail on bad rows and pass on good ones.
 
 Each test macro is called inline on a literal relation; dbt compiles all cases in one query,
 DuckDB counts the rows each case returns (a test fails when it returns rows).
@@ -35,6 +35,8 @@ CASES = {
     "pair_fails": ("test_expect_column_pair_values_A_to_be_greater_than_B(model=nums, column_A='b', column_B='a', or_equal=true)", 1),
     "compound_unique": ("test_expect_compound_columns_to_be_unique(model=nums, column_list=['b'])", 1),
     "compound_unique_ok": ("test_expect_compound_columns_to_be_unique(model=nums, column_list=['a', 'b'])", 0),
+    "combination": ("test_unique_combination_of_columns(model=nums, combination_of_columns=['b'])", 1),
+    "combination_ok": ("test_unique_combination_of_columns(model=nums, combination_of_columns=['a', 'b'], quote_columns=true)", 0),
     "row_count": ("test_expect_table_row_count_to_be_between(model=rows, min_value=4)", 1),
     "row_count_ok": ("test_expect_table_row_count_to_be_between(model=rows, min_value=1, max_value=3)", 0),
 }

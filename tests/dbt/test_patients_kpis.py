@@ -1,4 +1,5 @@
-"""Patient marts built from the bundled files equal the generator's truth; export reads back."""
+"""Patient marts built from the bundled files equal the generator's truth; the export reads back
+and carries no patient-level mart."""
 
 from __future__ import annotations
 
@@ -146,38 +147,54 @@ def test_rebuild_changes_nothing(built: Path, built_copy: Warehouse) -> None:
 
 
 @pytest.mark.parametrize("single_file", ["sqlite", "duckdb"])
-def test_export_reads_back_with_plain_sql(
-    built: Path, tmp_path: Path, single_file: str, truth: dict
+def test_export_reads_back_with_plain_sql_and_holds_no_patient_level_mart(
+    built_warehouse: Warehouse, tmp_path: Path, single_file: str, truth: dict
 ) -> None:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CTW_DUCKDB_PATH", str(built / "warehouse.duckdb"))
+        patch.setenv("CTW_DUCKDB_PATH", str(built_warehouse.path))
+        patch.setenv("DBT_TARGET_PATH", str(built_warehouse.target))
         result = export_marts(tmp_path / "export", single_file)
+    # What may leave the warehouse is what `ctw publish` serves: the marts the YAML leaves public.
+    manifest = json.loads((built_warehouse.target / "manifest.json").read_text())
+    marts = {
+        node["name"]: node.get("access")
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")
+    }
+    protected = {name for name, access in marts.items() if access == "protected"}
+    assert {"dim_patient", "fct_trial_participation", "fct_medication_exposure", "fct_vital_measurements"} <= protected
+    in_marts_schema = {name for (name,) in built_warehouse.query(
+        "select table_name from information_schema.tables where table_schema = 'marts'"
+    )}
     names = {p.stem for p in result.parquet_files}
-    assert {
-        "dim_patient",
-        "dim_study",
-        "fct_trial_participation",
-        "rpt_patients_per_country",
-    } <= names
-    sql = (
-        "select count(*) from fct_trial_participation as f "
-        "join dim_patient as p on f.patient_id = p.patient_id where p.country_code = 'DE'"
-    )
+    assert names == {name for name, access in marts.items() if access == "public"} & in_marts_schema
+    assert {p.stem for p in result.csv_files} == names
+    assert set(result.withheld) == in_marts_schema - names >= protected
+    assert {"dim_study", "rpt_patients_per_country", "rpt_patients_in_multiple_trials"} <= names
+    assert not list((tmp_path / "export").rglob("dim_patient*"))
+    german_sql = "select patient_count from rpt_patients_per_country where country_code = 'DE'"
     pct_sql = "select pct_patients_in_multiple_trials from rpt_patients_in_multiple_trials"
+    tables_sql = {
+        "sqlite": "select name from sqlite_master where type = 'table'",
+        "duckdb": "select table_name from information_schema.tables",
+    }[single_file]
     if single_file == "sqlite":
         with sqlite3.connect(result.single_file) as lite:
-            german = lite.execute(sql).fetchone()[0]
+            german = lite.execute(german_sql).fetchone()[0]
             pct = lite.execute(pct_sql).fetchone()[0]
+            in_file = {name for (name,) in lite.execute(tables_sql)}
         lite.close()
     else:
         with duckdb.connect(str(result.single_file), read_only=True) as connection:
-            german = connection.execute(sql).fetchone()[0]
+            german = connection.execute(german_sql).fetchone()[0]
             pct = connection.execute(pct_sql).fetchone()[0]
-    assert german > 0
+            in_file = {name for (name,) in connection.execute(tables_sql).fetchall()}
+    assert in_file == names
+    assert german == truth["patients_per_country"]["DE"]
     assert pct == truth["patients_in_multiple_trials"]["percent"]
-    parquet = tmp_path / "export" / "parquet" / "dim_patient.parquet"
+    parquet = tmp_path / "export" / "parquet" / "rpt_patients_per_country.parquet"
     with duckdb.connect() as connection:
         assert (
             connection.execute(f"select count(*) from '{parquet.as_posix()}'").fetchone()[0]
-            == result.rows["dim_patient"]
+            == result.rows["rpt_patients_per_country"]
         )

@@ -1,19 +1,23 @@
-"""The dbt docs site opened in headless Chromium, and the Metabase compose file validated."""
+"""The dbt docs site opened in headless Chromium, its data dictionary and cookbook (every
+runnable analysis run on the exported DuckDB file), and the Metabase compose file validated."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from ctw.cli import app
+from ctw.export import export_marts
 from tests.conftest import PROJECT_DIR
 from tests.serving.system import ensure_program, find_chromium, find_docker_compose
 
@@ -90,6 +94,62 @@ def test_model_page_and_lineage_graph_render_in_chromium(docs_site, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1400, 1000)
+
+
+def _sections(page: str) -> dict[str, str]:
+    """The cookbook's sections of the generated page, by analysis name."""
+    cookbook = page.split("## Cookbook", 1)[1]
+    return {
+        part.split("\n", 1)[0].strip(): part for part in cookbook.split("\n### ")[1:]
+    }
+
+
+def test_data_dictionary_and_cookbook_reach_the_site_and_run_on_the_export(docs_site, served, tmp_path):
+    target = Path(served.environment["DBT_TARGET_PATH"])
+    page = (target / "docs" / "reference.md").read_text(encoding="utf-8")
+    manifest = json.loads((target / "manifest.json").read_text())
+    # The docs block is the project's page of the site (what `ctw docs` wrote, dbt read).
+    block = manifest["docs"]["doc.clinical_trials_warehouse.__clinical_trials_warehouse__"]["block_contents"]
+    assert "## Data dictionary" in block and "## Cookbook" in block
+
+    # The dictionary: a row per mart and OMOP table, row counts those of the warehouse.
+    with duckdb.connect(str(served.warehouse), read_only=True) as warehouse:
+        trials = warehouse.execute("select count(*) from marts.dim_trial").fetchone()[0]
+        patients = warehouse.execute("select count(*) from marts.dim_patient").fetchone()[0]
+    assert f"| `dim_trial` | marts | one row per trial_id | `trial_id` | {trials:,} | yes |" in block
+    assert f"| `dim_patient` | marts | one row per patient_id | `patient_id` | {patients:,} | no |" in block
+    assert "| `bridge_trial_condition` | marts | one row per trial_id, condition_id |" in block
+
+    # The cookbook: every analysis, compiled; each one that reads only exported tables runs as
+    # it stands on the exported DuckDB file and returns what its compiled SQL returns on the
+    # warehouse.
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in served.environment.items():
+            patch.setenv(key, value)
+        exported = export_marts(tmp_path / "export", "duckdb")
+    exported_names = {path.stem for path in exported.parquet_files}
+    analyses = {
+        node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "analysis"
+    }
+    sections = _sections(page)
+    assert set(sections) == set(analyses) and len(analyses) >= 15
+    ran = 0
+    with duckdb.connect(str(exported.single_file), read_only=True) as export, duckdb.connect(
+        str(served.warehouse), read_only=True
+    ) as warehouse:
+        for name, section in sections.items():
+            reads = {manifest["nodes"][parent]["name"] for parent in analyses[name]["depends_on"]["nodes"]}
+            runnable = reads <= exported_names
+            assert ("Runs in the warehouse only" not in section) == runnable, name
+            if not runnable:
+                continue
+            sql = section.split("```sql\n", 1)[1].split("\n```", 1)[0]
+            assert '"warehouse".' not in sql, name
+            expected = warehouse.execute(analyses[name]["compiled_code"]).fetchall()
+            assert sorted(map(repr, export.execute(sql).fetchall())) == sorted(map(repr, expected)), name
+            ran += 1
+    # Two analyses read what stays in the warehouse (a patient-level mart, the OMOP cohort registry).
+    assert ran == len(analyses) - 2
 
 
 def test_metabase_compose_file_is_valid(tmp_path):

@@ -25,7 +25,7 @@ from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginat
 from extract.inputs import InputPath, Reads
 from extract.quarantine import MERGE_ON_KEY, Rejection, add_quarantine_table, quarantine_item, set_table_variant
 from extract.runner import Extraction, SourceSpec
-from extract.schema_hints import column_hints
+from extract.schema_hints import column_hints, conform_arrow
 from extract.settings import DEMO_DATA_DIR
 
 from .bulk_sql import BulkParser, child_column_hints, iter_batches
@@ -235,7 +235,10 @@ def _bulk_with_duckdb(files: list[InputPath], batch_size: int, extracted_at: dat
             for table_name, table in parsed.tables.items():
                 if table.num_rows == 0:
                     continue
-                yield table if table_name == "studies" else dlt.mark.with_table_name(table, table_name)
+                if table_name == "studies":
+                    yield conform_arrow(table, STUDY_COLUMNS)
+                else:
+                    yield dlt.mark.with_table_name(conform_arrow(table, _CHILD_HINTS[table_name]), table_name)
             deferred = (doc for location, text in parsed.deferred for doc in parse_text(location, text))
             for location, nct_id, problems in parsed.results_problems:
                 yield from _results_problems(location, nct_id, problems)

@@ -262,8 +262,12 @@ def column_types(table: str) -> dict[str, str]:
 
 def arrow_schema(table: str) -> pa.Schema:
     """The Arrow schema batches of ``table`` are handed to dlt in (Arrow skips per-row
-    normalisation, and an all-NULL batch keeps its types)."""
-    return pa.schema([(column, _ARROW_TYPES[kind]) for column, kind in column_types(table).items()])
+    normalisation, and an all-NULL batch keeps its types). The key is declared NOT NULL, as dlt
+    makes a primary key column: differing nullability would be a column-hint conflict."""
+    key = primary_key(table)
+    return pa.schema([
+        pa.field(column, _ARROW_TYPES[kind], nullable=column != key) for column, kind in column_types(table).items()
+    ])
 
 
 def dlt_columns(table: str) -> dict[str, dict[str, Any]]:

@@ -1,8 +1,8 @@
 {#-
     EUCTR publishes one protocol per member state. One trial per EudraCT number here: the
     trial-level status is the most "alive" of its countries (ongoing > restarted > temporarily
-    halted > completed > prematurely ended > other), titles and sponsor come from the first
-    member state by code, dates are the earliest. Per-country statuses stay in
+    halted > completed > prematurely ended > other), titles and the first-listed sponsor come
+    from the first member state by code, dates are the earliest. Per-country statuses stay in
     stg_euctr__protocols (one row per member state).
 -#}
 with
@@ -10,6 +10,13 @@ with
 protocols as (
 
     select * from {{ ref('stg_euctr__protocols') }}
+
+),
+
+lead_sponsors as (
+
+    select * from {{ ref('stg_euctr__sponsors') }}
+    where sponsor_rank = 1
 
 ),
 
@@ -70,7 +77,7 @@ final as (
         ----------  strings
         first_country.full_title,
         first_country.abbreviated_title,
-        first_country.sponsor_name,
+        lead_sponsors.sponsor_name,
         first_country.condition_name,
         status_source.source_status,
         first_country.phase_flags,
@@ -93,6 +100,8 @@ final as (
     inner join status_sources as status_source
         on trial_status.registry_id = status_source.registry_id
             and trial_status.best_status_rank = status_source.status_rank
+    left join lead_sponsors
+        on first_country.protocol_id = lead_sponsors.protocol_id
 
 )
 

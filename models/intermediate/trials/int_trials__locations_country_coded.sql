@@ -4,10 +4,11 @@
     Trial locations of every registry with their country as an ISO 3166-1 alpha-2 code, matched
     through the country_aliases seed (names, native names, alpha-2 and alpha-3 codes, common
     variants), and keyed on the resolved trial_id. CT.gov lists sites (facility, city, country);
-    ICTRP and ISRCTN list recruitment countries and EUCTR one member state per protocol, which
-    become country-level locations (no facility, no city). A registry country is kept only where
-    the trial has no site in that country already, so countries are not counted twice. A
-    country that matches no alias keeps a NULL code.
+    ICTRP and ISRCTN list recruitment countries and EUCTR one member state per protocol
+    (int_trials__registry_countries_listed), which become country-level locations (no
+    facility, no city). A registry country is kept only where the trial has no site in that
+    country already, so countries are not counted twice. A country that matches no alias keeps
+    a NULL code.
 -#}
 with
 
@@ -17,27 +18,9 @@ ctgov_locations as (
 
 ),
 
-ictrp_countries as (
+registry_countries as (
 
-    select * from {{ ref('stg_ictrp__countries') }}
-
-),
-
-ictrp_trials as (
-
-    select * from {{ ref('stg_ictrp__trials') }}
-
-),
-
-isrctn_countries as (
-
-    select * from {{ ref('stg_isrctn__countries') }}
-
-),
-
-euctr_protocols as (
-
-    select * from {{ ref('stg_euctr__protocols') }}
+    select * from {{ ref('int_trials__registry_countries_listed') }}
 
 ),
 
@@ -66,47 +49,6 @@ sites as (
         country_name,
         site_status
     from ctgov_locations
-
-),
-
-registry_countries as (
-
-    select
-        {{ surrogate_key(["'ictrp'", 'ictrp_countries.ictrp_country_id']) }} as study_location_id,
-        'ictrp' as registry,
-        coalesce(ictrp_trials.registry_id, ictrp_trials.ictrp_trial_id) as registry_id,
-        ictrp_countries.country_name
-    from ictrp_countries
-    inner join ictrp_trials
-        on ictrp_countries.ictrp_trial_id = ictrp_trials.ictrp_trial_id
-
-    union all
-
-    select
-        {{ surrogate_key(["'isrctn'", 'isrctn_country_id']) }} as study_location_id,
-        'isrctn' as registry,
-        registry_id,
-        country_name
-    from isrctn_countries
-
-    union all
-
-    select
-        {{ surrogate_key(["'euctr'", 'protocol_id']) }} as study_location_id,
-        'euctr' as registry,
-        registry_id,
-        coalesce(member_state_code, member_state) as country_name
-    from euctr_protocols
-
-    union all
-
-    {# E.8.6: the trial's countries inside and outside the EEA, beyond the member states. #}
-    select
-        {{ surrogate_key(["'euctr'", 'euctr_trial_country_id']) }} as study_location_id,
-        'euctr' as registry,
-        registry_id,
-        country_name
-    from {{ ref('stg_euctr__trial_countries') }}
 
 ),
 

@@ -6,13 +6,6 @@ source as (
 
 ),
 
-sponsors as (
-
-    select * from {{ source_or_empty('euctr', 'protocols__sponsors') }}
-    where sponsor_rank = 1
-
-),
-
 final as (
 
     select
@@ -32,7 +25,6 @@ final as (
         source.full_title,
         source.abbreviated_title,
         coalesce(source.medical_condition, source.medical_condition_lay) as condition_name,
-        sponsors.sponsor_name,
         lower(trim(coalesce(source.end_of_trial_status, source.trial_status))) as source_status,
         nullif({{ dbt.concat([
             "case when lower(source.phase_1) = 'yes' then 'phase1|' else '' end",
@@ -67,8 +59,6 @@ final as (
         {{ utc_timestamp_ntz('source.extracted_at') }} as extracted_at
 
     from source
-    left join sponsors
-        on source.protocol_id = sponsors.protocol_id
 
 )
 

@@ -3,17 +3,23 @@ merges two trials and after one that splits a trial.
 
 The two identity models build on their own warehouse: the test writes their inputs (the records
 and the identifiers they state, in the columns `int_trials__registry_records` and
-`int_trials__registry_identifiers` give) as tables, and `ctw build` builds and tests only the
-edges and the components. The expected trials are computed here from the same records
-(connected components, named by the best ID), never read from the pipeline.
+`int_trials__registry_identifiers` give) as tables, and `dbt build` builds and tests only the
+edges and the components. The four builds run in one child process that parses the project once
+(this file run as a script), so the test costs one dbt start-up. The expected trials are computed
+here from the same records (connected components, named by the best ID), never read from the
+pipeline.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
 import pytest
-
-from tests.conftest import Warehouse
 
 pytestmark = pytest.mark.dbt
 
@@ -64,8 +70,8 @@ def _expected_trials(records: dict[tuple[str, str], list[str]]) -> dict[str, str
     return {node: min(group, key=_precedence) for group in members.values() for node in group}
 
 
-def _write_inputs(warehouse: Warehouse, records: dict[tuple[str, str], list[str]]) -> None:
-    with duckdb.connect(str(warehouse.path)) as connection:
+def _write_inputs(path: Path, records: dict[tuple[str, str], list[str]]) -> None:
+    with duckdb.connect(str(path)) as connection:
         connection.execute("create schema if not exists intermediate")
         connection.execute(
             "create or replace table intermediate.int_trials__registry_records"
@@ -87,32 +93,61 @@ def _write_inputs(warehouse: Warehouse, records: dict[tuple[str, str], list[str]
                 )
 
 
-def _build(warehouse: Warehouse, *extra: str) -> None:
-    built = warehouse.ctw("build", "--select", SELECT, *extra)
-    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-2000:]
+def _resolved(path: Path) -> dict[str, list]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        rows = connection.execute(
+            "select registry_id, trial_id, cast(resolved_at as varchar) from intermediate.int_trials__identity_resolved"
+        ).fetchall()
+    return {registry_id: [trial_id, resolved_at] for registry_id, trial_id, resolved_at in rows}
 
 
-def _resolved(warehouse: Warehouse) -> dict[str, tuple[str, object]]:
-    rows = warehouse.query("select registry_id, trial_id, resolved_at from intermediate.int_trials__identity_resolved")
-    return {registry_id: (trial_id, resolved_at) for registry_id, trial_id, resolved_at in rows}
+def _builds(path: Path, project: Path) -> dict[str, dict[str, list]]:
+    """In the child process: the four builds, and the components after each."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.cli.main import dbtRunner
+
+    folders = ["--project-dir", str(project), "--profiles-dir", str(project)]
+    parsed = dbtRunner().invoke(["parse", *folders])
+    assert parsed.success, parsed.exception
+    runner = dbtRunner(manifest=parsed.result)
+    results = {}
+    for name, records, extra in (
+        ("first", FIRST, []),
+        ("merged", MERGED, []),
+        ("split", SPLIT, []),
+        ("full_refresh", SPLIT, ["--full-refresh"]),
+    ):
+        _write_inputs(path, records)
+        built = runner.invoke(["build", "--select", SELECT, *extra, *folders])
+        # dbt-duckdb keeps its connection for the life of the process: release the file.
+        DuckDBConnectionManager.close_all_connections()
+        assert built.success, f"{name}: {built.exception}"
+        results[name] = _resolved(path)
+    return results
 
 
-def _trials(resolved: dict[str, tuple[str, object]]) -> dict[str, str]:
+def _trials(resolved: dict[str, list]) -> dict[str, str]:
     return {registry_id: trial_id for registry_id, (trial_id, _) in resolved.items()}
 
 
 def test_incremental_identity_resolution_matches_a_full_refresh() -> None:
+    from tests.conftest import PROJECT_DIR, Warehouse
+
     warehouse = Warehouse("incremental_identity").reset()
-    _write_inputs(warehouse, FIRST)
-    _build(warehouse)
-    first = _resolved(warehouse)
+    child = subprocess.run(
+        [sys.executable, __file__, str(warehouse.path)],
+        env={**os.environ, **warehouse.environment()},
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert child.returncode == 0, child.stdout[-4000:] + child.stderr[-3000:]
+    builds = json.loads(child.stdout.strip().splitlines()[-1])
+    first, merged, split = builds["first"], builds["merged"], builds["split"]
     assert _trials(first) == _expected_trials(FIRST)
 
-    # A merge: the two trials become one, named by the better NCT ID; an untouched trial keeps
-    # the rows of the first build.
-    _write_inputs(warehouse, MERGED)
-    _build(warehouse)
-    merged = _resolved(warehouse)
+    # A merge: the two trials become one, named by the better NCT ID; the trials no changed
+    # link touches keep the rows of the first build.
     assert _trials(merged) == _expected_trials(MERGED)
     assert merged["NCT00000002"][0] == merged["ISRCTN12345678"][0] == "NCT00000001"
     for untouched in ("NCT00000009", "NCT00000003", "NCT00000004", "2021-000002-02"):
@@ -120,14 +155,14 @@ def test_incremental_identity_resolution_matches_a_full_refresh() -> None:
     assert merged["NCT00000002"][1] > first["NCT00000002"][1]
 
     # A split: NCT00000004 leaves its trial, the ISRCTN only it listed leaves the graph.
-    _write_inputs(warehouse, SPLIT)
-    _build(warehouse)
-    split = _resolved(warehouse)
     assert _trials(split) == _expected_trials(SPLIT)
     assert "ISRCTN87654321" not in split
     assert split["NCT00000004"][0] == "NCT00000004"
     assert split["NCT00000009"][1] == first["NCT00000009"][1]
 
     # A full refresh of the same inputs gives the same trials.
-    _build(warehouse, "--full-refresh")
-    assert _trials(_resolved(warehouse)) == _trials(split)
+    assert _trials(builds["full_refresh"]) == _trials(split)
+
+
+if __name__ == "__main__":
+    print(json.dumps(_builds(Path(sys.argv[1]), Path.cwd())))

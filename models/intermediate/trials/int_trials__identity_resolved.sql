@@ -41,15 +41,30 @@ with
 
     ),
 
+    last_build as (
+
+        select max(resolved_at) as resolved_at from stored
+
+    ),
+
     changed_ids as (
 
         select from_id as registry_id
         from {{ ref('int_trials__registry_id_edges') }}
-        where linked_at > (select max(resolved_at) from stored)
+        where linked_at > (select last_build.resolved_at from last_build)
         union
         select to_id as registry_id
         from {{ ref('int_trials__registry_id_edges') }}
-        where linked_at > (select max(resolved_at) from stored)
+        where linked_at > (select last_build.resolved_at from last_build)
+
+    ),
+
+    old_trials as (
+
+        select distinct stored.trial_id
+        from stored
+        inner join changed_ids
+            on stored.registry_id = changed_ids.registry_id
 
     ),
 
@@ -60,12 +75,7 @@ with
         union
         select stored.registry_id
         from stored
-        inner join (
-            select distinct stored.trial_id
-            from stored
-            inner join changed_ids
-                on stored.registry_id = changed_ids.registry_id
-        ) as old_trials
+        inner join old_trials
             on stored.trial_id = old_trials.trial_id
 
     ),

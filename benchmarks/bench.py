@@ -324,7 +324,9 @@ def bench(
         folder = warehouse / "plain_dlt"
         try:
             command = _child("--step", "plain_dlt", str(data), str(folder), str(plain_dlt_cap_mb))
-            step = run_step("plain_dlt", command, env)
+            # glibc reserves a 64 MB malloc arena per thread, which the address-space cap counts:
+            # without this, dlt's threads fail to start under the cap long before memory runs out.
+            step = run_step("plain_dlt", command, {**env, "MALLOC_ARENA_MAX": "2"})
             results["plain_dlt"] = {"seconds": step["seconds"], "peak_rss_mb": step["peak_rss_mb"], **_result(step)}
         except RuntimeError as failure:
             last = [line for line in str(failure).splitlines() if line.strip()][-1:]

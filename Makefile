@@ -29,7 +29,7 @@ COMPARED_SCHEMAS := marts omop
 comma := ,
 
 .PHONY: help install install-dev install-spark run extract build kpis test pytest dbt-test spark-test lint docs clean \
-	publish search metabase-up metabase-sync bench
+	publish search metabase-up metabase-sync metabase-dashboards bench
 
 help:
 	@echo "make run    - install, extract every source's bundled data, dbt build, print figures"
@@ -44,6 +44,7 @@ help:
 	@echo "make search Q=...  - ranked trials from the PostgreSQL search model"
 	@echo "make metabase-up   - start Metabase and the serving PostgreSQL (docker-compose)"
 	@echo "make metabase-sync - push dbt descriptions and semantic types into Metabase (dbt-metabase)"
+	@echo "make metabase-dashboards - create or update the dashboards of dashboards/dashboards.yml in Metabase"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -158,12 +159,21 @@ metabase-up:
 # Needs a running Metabase (METABASE_URL, METABASE_API_KEY or METABASE_USERNAME/PASSWORD) whose
 # database METABASE_DATABASE (default "ctw") is the serving PostgreSQL. The manifest is parsed
 # with the pg target so that database and schema names match what Metabase sees.
+METABASE_CREDENTIALS_CHECK = @[ -n "$${METABASE_API_KEY}$${METABASE_USERNAME}" ] || \
+	{ echo "error: set METABASE_API_KEY (or METABASE_USERNAME and METABASE_PASSWORD) to reach Metabase" >&2; exit 1; }
+
 metabase-sync: $(VENV)/.installed-metabase
+	$(METABASE_CREDENTIALS_CHECK)
 	CTW_DBT_TARGET=pg $(BIN)/dbt parse --project-dir . --profiles-dir .
 	$(BIN)/dbt-metabase models --manifest-path target/manifest.json \
 		--metabase-url "$${METABASE_URL:-http://localhost:3000}" \
 		--metabase-database "$${METABASE_DATABASE:-ctw}" \
 		--include-schemas "$${CTW_SCHEMA_PREFIX}marts,$${CTW_SCHEMA_PREFIX}serving"
+
+# Dashboards as code (docs/serving.md): idempotent; writes dashboards/metabase_ids.json.
+metabase-dashboards: $(VENV)/.installed
+	$(METABASE_CREDENTIALS_CHECK)
+	$(BIN)/python -m ctw.dashboards sync
 
 # Benchmark (docs/performance.md): BENCH_N studies, default about a minute on a laptop.
 BENCH_N ?= 5000

@@ -13,14 +13,24 @@ ctw docs                     build the static dbt docs site
 ctw export [--out DIR]       marts to Parquet and CSV (one file per table) plus one SQLite/DuckDB file
 ctw publish                  copy the marts to PostgreSQL and build the search model there
 ctw search "QUERY"           ranked trials from the PostgreSQL search model
+
+Every error is one line on stderr and a non-zero exit code (2 for a usage error); ``--debug``
+(or CTW_DEBUG=1) shows the traceback. ``kpis`` and ``search`` take ``--format table|csv|json``;
+off a terminal a table is printed as plain tab-separated lines. A ``.env`` in the working
+directory is read first (the environment wins).
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import enum
+import io
+import json
 import os
 import sys
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -51,10 +61,82 @@ class CliError(Exception):
     """An error worth one readable line instead of a traceback."""
 
 
-def _fail(message: str) -> None:
+class OutputFormat(enum.StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _debug() -> bool:
+    return os.environ.get("CTW_DEBUG") == "1"
+
+
+def _error_line(message: str) -> None:
     # One line, whatever the message (a library's may span several).
     console.print(f"[bold red]error:[/] {escape(' '.join(message.split()))}")
+
+
+def _fail(message: str) -> None:
+    _error_line(message)
     raise typer.Exit(code=1)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("clinical-trials-warehouse")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree without install
+        return "(not installed)"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"ctw {_version()}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="print the version and exit")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an error (as CTW_DEBUG=1)")] = False,
+) -> None:
+    """Clinical-trials warehouse: dlt extract loaders and the dbt build."""
+    if debug:
+        os.environ["CTW_DEBUG"] = "1"
+
+
+def _emit(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: OutputFormat, title: str) -> None:
+    """Rows as a table (plain tab-separated lines off a terminal), CSV or JSON on stdout."""
+    if fmt is OutputFormat.json:
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
+        sys.stdout.flush()
+        return
+    if fmt is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(["" if value is None else value for value in row] for row in rows)
+        sys.stdout.write(buffer.getvalue())
+        sys.stdout.flush()
+        return
+    if not out.is_terminal:
+        # Off a terminal (a log, a pipe, CI): plain lines, never wrapped or cut.
+        # (written directly: rich would expand the tabs)
+        lines = [title, "\t".join(columns)]
+        lines += ["\t".join("" if value is None else str(value) for value in row) for row in rows]
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if value is None else escape(str(value)) for value in row))
+    out.print(table)
 
 
 def _extract(names: list[str], progress: str | None, inputs: list[str] | None = None, **options: object) -> None:
@@ -96,9 +178,16 @@ def _extract(names: list[str], progress: str | None, inputs: list[str] | None = 
         raise CliError(f"no source found anything to read under {', '.join(inputs or [])}")
 
 
-def _print_figures() -> None:
-    from ctw.kpis import headline_figures
+def _print_figures(fmt: OutputFormat | None = None) -> None:
+    from ctw.kpis import headline_figures, read_figures
 
+    if fmt in (OutputFormat.csv, OutputFormat.json):
+        import duckdb
+
+        with duckdb.connect(str(settings.duckdb_path()), read_only=True) as connection:
+            rows = [(f.figure_id, f.label, f.value, f.number) for f in read_figures(connection)]
+        _emit(["figure_id", "label", "value", "number"], rows, fmt, "Headline figures")
+        return
     figures = headline_figures()
     if not out.is_terminal:
         # Off a terminal (a log, a pipe, CI): one plain line per figure, never wrapped.
@@ -144,31 +233,34 @@ def _reading(command: str):
     return _locked(command, shared=True)
 
 
-def _guarded(action, *args, **kwargs) -> None:
-    """Run an action; known failures become one red line and exit code 1."""
+def _one_line(exc: Exception) -> str:
+    """What a known failure says, in one line."""
     import duckdb
     from dlt.pipeline.exceptions import PipelineStepFailed
 
+    if isinstance(exc, PipelineStepFailed):
+        cause = exc.__cause__ or exc.exception
+        return f"pipeline {exc.pipeline.pipeline_name} failed at {exc.step}: {cause}"
+    if isinstance(exc, (CliError, DbtFailed, SourceDataRejected, FileNotFoundError, PermissionError, UnknownOption)):
+        return str(exc)
+    if isinstance(exc, duckdb.CatalogException):
+        return f"{exc} (has the warehouse been built? try `ctw build`)"
+    if isinstance(exc, duckdb.IOException):
+        # Another program (not a ctw command, which would have waited for the lock) has the file open.
+        return f"cannot open the warehouse {settings.duckdb_path()}: {exc}"
+    return f"{type(exc).__name__}: {exc} (--debug shows the traceback)"
+
+
+def _guarded(action, *args, **kwargs) -> None:
+    """Run an action; a failure becomes one red line and exit code 1 (``--debug``: the traceback)."""
     try:
         action(*args, **kwargs)
-    except CliError as exc:
-        _fail(str(exc))
-    except PipelineStepFailed as exc:
-        cause = exc.__cause__ or exc.exception
-        _fail(f"pipeline {exc.pipeline.pipeline_name} failed at {exc.step}: {cause}")
-    except (DbtFailed, SourceDataRejected, FileNotFoundError, PermissionError, UnknownOption) as exc:
-        _fail(str(exc))
-    except duckdb.CatalogException as exc:
-        _fail(f"{exc} (has the warehouse been built? try `ctw build`)")
-    except duckdb.IOException as exc:
-        # Another program (not a ctw command, which would have waited for the lock) has the file open.
-        _fail(f"cannot open the warehouse {settings.duckdb_path()}: {exc}")
     except typer.Exit:
         raise
     except Exception as exc:
-        if os.environ.get("CTW_DEBUG") == "1":
+        if _debug():
             raise
-        _fail(f"{type(exc).__name__}: {exc} (CTW_DEBUG=1 shows the traceback)")
+        _fail(_one_line(exc))
 
 
 @app.command()
@@ -238,11 +330,16 @@ def build(
         _guarded(run_dbt, args)
 
 
+FORMAT_HELP = "table (plain tab-separated lines off a terminal), csv or json"
+
+
 @app.command()
-def kpis() -> None:
-    """Print headline figures from the marts."""
+def kpis(
+    output_format: Annotated[OutputFormat, typer.Option("--format", help=FORMAT_HELP)] = OutputFormat.table,
+) -> None:
+    """Print the headline figures (the rpt_headline_figures mart)."""
     with _reading("ctw kpis"):
-        _guarded(_print_figures)
+        _guarded(_print_figures, output_format)
 
 
 def _write_report(run_results: list[Path] | None = None) -> None:
@@ -275,6 +372,8 @@ def run(
     ] = "auto",
 ) -> None:
     """Extract every source's bundled data, build the warehouse, publish and print headline figures."""
+    if publish.lower() not in PUBLISH_MODES:
+        _fail(f"--publish must be auto, always or never, not {publish!r}")
     console.print(f"warehouse: {escape(str(settings.duckdb_path()))}")
     with _writing("ctw run"):
         _guarded(_extract, [], "tqdm" if progress else None)
@@ -324,12 +423,15 @@ def _publish(build_serving: bool = True) -> None:
         raise CliError(str(exc)) from exc
 
 
+PUBLISH_MODES = ("auto", "always", "never")
+
+
 def _publish_step(mode: str) -> None:
     """``ctw run``'s last step: publish when PostgreSQL answers, else say how to enable it."""
     from ctw import serving
 
     mode = mode.lower()
-    if mode not in {"auto", "always", "never"}:
+    if mode not in PUBLISH_MODES:
         raise CliError(f"--publish must be auto, always or never, not {mode!r}")
     if mode == "never":
         return
@@ -365,32 +467,81 @@ def _parse_date(value: str | None, option: str) -> object:
         raise CliError(f"{option} must be a date like 2020-01-31, not {value!r}") from None
 
 
-def _search(query: str, limit: int, **filters: str | None) -> None:
+FILTER_COLUMNS = {
+    "status": ("trial_status", "trial_status_label"),
+    "phase": ("phase", "phase_label"),
+}
+
+
+def _check_filters(filters: dict[str, object]) -> None:
+    """A status, phase or country no served trial has names the values that exist."""
+    from ctw import serving
+
+    named = {key: value for key, value in filters.items() if key in {"status", "phase", "country"} and value}
+    if not named:
+        return
+    connection = serving.connect()
+    try:
+        with connection.cursor() as cursor:
+            relation = f'"{serving.schema_name("serving")}".trial_search'
+            for key, value in named.items():
+                if key == "country":
+                    cursor.execute(
+                        f"select distinct code from {relation}, unnest(country_codes) as code order by code"
+                    )
+                    codes = [row[0] for row in cursor.fetchall()]
+                    cursor.execute(f"select distinct lower(name) from {relation}, unnest(country_names) as name")
+                    names = {row[0] for row in cursor.fetchall()}
+                    if str(value).upper() in codes or str(value).lower() in names:
+                        continue
+                    raise CliError(
+                        f"--country {value!r} has no trial site; valid: an ISO code ({', '.join(codes)}) "
+                        "or a country name"
+                    )
+                code_column, label_column = FILTER_COLUMNS[key]
+                cursor.execute(
+                    f"select distinct {code_column}, {label_column} from {relation} "
+                    f"where {code_column} is not null order by {code_column}"
+                )
+                pairs = cursor.fetchall()
+                accepted = {str(code).lower() for code, _ in pairs} | {str(label).lower() for _, label in pairs}
+                if str(value).lower() not in accepted:
+                    raise CliError(f"--{key} {value!r} is not one; valid: {', '.join(code for code, _ in pairs)}")
+    finally:
+        connection.close()
+
+
+SEARCH_COLUMNS = ["rank", "trial_id", "registry_ids", "title", "status", "phase", "countries", "start_date"]
+
+
+def _search(query: str, limit: int, output_format: OutputFormat, **filters: str | None) -> None:
     from ctw import serving
 
     filters["start_from"] = _parse_date(filters.get("start_from"), "--start-from")
     filters["start_to"] = _parse_date(filters.get("start_to"), "--start-to")
+    if limit < 1:
+        raise CliError(f"--limit must be 1 or more, not {limit}")
     try:
+        _check_filters(filters)
         hits = serving.search(query, limit=limit, **filters)
     except serving.ServingError as exc:
         raise CliError(f"{exc}; run `ctw publish` against a reachable server first") from exc
-    table = Table(title=f"{len(hits)} trial(s) for {query!r}")
-    table.add_column("rank", no_wrap=True)
-    table.add_column("trial", no_wrap=True)
-    table.add_column("title", overflow="fold", min_width=30)
-    for column in ("status", "phase", "countries", "start"):
-        table.add_column(column, no_wrap=True)
-    for hit in hits:
-        table.add_row(
-            f"{hit.search_rank:.3f}",
-            ", ".join(hit.registry_ids) or hit.trial_id,
-            hit.brief_title or "",
-            hit.trial_status or "",
-            hit.phase or "",
-            " ".join(hit.countries),
-            str(hit.start_date or ""),
+    title = f"{len(hits)} trial(s) for {query!r}"
+    machine = output_format is not OutputFormat.table
+    rows = [
+        (
+            round(hit.search_rank, 3) if machine else f"{hit.search_rank:.3f}",
+            hit.trial_id,
+            hit.registry_ids if output_format is OutputFormat.json else " ".join(hit.registry_ids),
+            hit.brief_title,
+            hit.trial_status,
+            hit.phase,
+            hit.countries if output_format is OutputFormat.json else " ".join(hit.countries),
+            hit.start_date.isoformat() if isinstance(hit.start_date, date) else hit.start_date,
         )
-    out.print(table)
+        for hit in hits
+    ]
+    _emit(SEARCH_COLUMNS, rows, output_format, title)
 
 
 @app.command()
@@ -402,10 +553,19 @@ def search(
     start_from: Annotated[str | None, typer.Option(help="earliest start date (YYYY-MM-DD)")] = None,
     start_to: Annotated[str | None, typer.Option(help="latest start date (YYYY-MM-DD)")] = None,
     limit: Annotated[int, typer.Option(help="most rows to show")] = 20,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help=FORMAT_HELP)] = OutputFormat.table,
 ) -> None:
     """Search trials in the PostgreSQL serving copy (ranked; every input is a bound parameter)."""
     _guarded(
-        _search, query, limit, status=status, phase=phase, country=country, start_from=start_from, start_to=start_to
+        _search,
+        query,
+        limit,
+        output_format,
+        status=status,
+        phase=phase,
+        country=country,
+        start_from=start_from,
+        start_to=start_to,
     )
 
 
@@ -445,9 +605,66 @@ def export(
         _guarded(_export)
 
 
+def _load_dotenv() -> None:
+    """Settings from a ``.env`` in the working directory; the environment wins."""
+    from dotenv import load_dotenv
+
+    env_file = Path.cwd() / ".env"
+    if env_file.is_file():
+        load_dotenv(env_file, override=False)
+
+
+def _click_exceptions(name: str) -> tuple[type[BaseException], ...]:
+    """A click exception class from click itself and from the copy newer typer releases carry."""
+    import click
+
+    modules = [click.exceptions]
+    with contextlib.suppress(ImportError):
+        from typer._click import exceptions as vendored
+
+        modules.append(vendored)
+    return tuple({getattr(module, name) for module in modules if hasattr(module, name)})
+
+
+def run_cli(argv: Sequence[str] | None = None) -> int:
+    """Run ``ctw`` and return its exit code: every error is one line on stderr (a usage error
+    exits 2, any other 1), and only ``--debug`` or CTW_DEBUG=1 lets a traceback through."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in arguments:
+        os.environ["CTW_DEBUG"] = "1"
+    try:
+        _load_dotenv()
+        code = app(args=arguments, prog_name="ctw", standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except _click_exceptions("NoArgsIsHelpError") as exc:
+        # `ctw` alone: the help, as click prints it.
+        out.print(exc.format_message(), markup=False, highlight=False)
+        return exc.exit_code
+    except (typer.Exit, *_click_exceptions("Exit")) as exc:
+        return exc.exit_code
+    except (typer.Abort, *_click_exceptions("Abort")):
+        _error_line("aborted")
+        return 1
+    except _click_exceptions("UsageError") as exc:
+        command = exc.ctx.command_path.partition(" ")[2] if exc.ctx else ""
+        _error_line(f"{exc.format_message()} (try `ctw {command + ' ' if command else ''}--help`)")
+        return exc.exit_code
+    except _click_exceptions("ClickException") as exc:
+        _error_line(exc.format_message())
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _error_line("interrupted")
+        return 130
+    except Exception as exc:
+        if _debug():
+            raise
+        _error_line(f"{type(exc).__name__}: {exc} (--debug shows the traceback)")
+        return 1
+
+
 def main() -> None:  # pragma: no cover - console entry point
-    app(prog_name="ctw")
+    sys.exit(run_cli())
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -156,6 +156,10 @@ def decode_text(file: InputFile, source: str) -> str | Rejection:
         return Rejection(source, file.location, undecodable_reason(file.data, exc), field="<file>")
 
 
+# Why a file with a header line and no record loads nothing (every source says it alike).
+HEADER_ONLY = "no data rows: the file holds a header line at most"
+
+
 def missing_columns(required: Iterable[str], found: Iterable[str]) -> str | None:
     """Why a header lacks required columns (naming a look-alike that may have been renamed),
     or None when every required column is there."""
@@ -164,7 +168,7 @@ def missing_columns(required: Iterable[str], found: Iterable[str]) -> str | None
     if not missing:
         return None
     if not found:
-        return "no data rows: the file holds a header line at most"
+        return HEADER_ONLY
     hints = []
     for name in missing:
         close = difflib.get_close_matches(name, [f for f in found if f not in required], n=1, cutoff=0.6)

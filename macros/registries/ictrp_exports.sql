@@ -19,3 +19,48 @@
         "'|'", "trim(" ~ expression ~ ")",
     ]) }} end) from 10), '')
 {%- endmacro %}
+
+{#- CTEs ending in `source`: the items of a list child table (`trials__conditions`,
+    `trials__countries`) as the newest export of each trial that has the list gives them.
+    Exports are not merged item by item, so a list the registry shortened stays short. -#}
+{% macro ictrp_newest_export_list(child_table) -%}
+exports as (
+
+    select
+        _dlt_id,
+        row_number() over (partition by trial_id order by {{ ictrp_newest_first() }}) as export_rank
+    from {{ source_or_empty('ictrp', 'trials') }}
+
+),
+
+items as (
+
+    select
+        items.*,
+        exports.export_rank
+    from {{ source_or_empty('ictrp', child_table) }} as items
+    inner join exports
+        on items._dlt_parent_id = exports._dlt_id
+
+),
+
+newest as (
+
+    select
+        trial_id,
+        min(export_rank) as export_rank
+    from items
+    group by trial_id
+
+),
+
+source as (
+
+    select items.*
+    from items
+    inner join newest
+        on items.trial_id = newest.trial_id
+            and items.export_rank = newest.export_rank
+
+),
+{%- endmacro %}

@@ -21,6 +21,8 @@ from tests.conftest import Warehouse
 pytestmark = pytest.mark.dbt
 
 OMOP_MODELS = "staging.omop+ intermediate.omop+ path:models/omop"
+# The headline figures read every domain's marts, which this warehouse of OMOP alone lacks.
+EVERY_DOMAIN = "path:models/marts/overview"
 DATE_COLUMNS = {
     table: [name for name, kind in columns if kind == "date"]
     for table, (_, columns) in cdm.TABLES.items()
@@ -41,7 +43,7 @@ def built() -> Iterator[Warehouse]:
         extract_source("omop")
         simulate_weekly_load(make_engine())
         extract_source("omop")
-        run_dbt(["build", "-s", OMOP_MODELS])
+        run_dbt(["build", "-s", OMOP_MODELS, "--exclude", EVERY_DOMAIN])
         yield omop
 
 

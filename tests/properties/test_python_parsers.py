@@ -9,14 +9,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from extract.dates import MONTH_FIRST, parse_date
 from extract.files import calendar_date, decode_bytes, missing_columns, past_date, without_controls
 from extract.sources.ictrp.helpers import exported_at
 from extract.sources.ictrp.models import _age
 from extract.sources.isrctn.helpers import recruitment_status
-from extract.dates import MONTH_FIRST, parse_date
 from extract.sources.monitoring.validation import _number
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -100,6 +100,10 @@ def test_ictrp_export_timestamp_never_raises(value):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
 def test_text_round_trips_through_every_encoding_marked_by_a_bom(text, encoding):
+    # UTF-8 without a BOM holding NUL bytes can be byte for byte UTF-16 without a BOM ("0\x00"
+    # followed by "\xc2\x80" reads as two UTF-16 characters): such bytes are ambiguous, and
+    # bomless_utf16 decides them. UTF-8 files with a stray NUL: test_bad_input_boundary.py (nul_*).
+    assume(encoding != "utf-8" or "\x00" not in text)
     # The control characters of the rule are removed as the text is decoded.
     assert decode_bytes(text.encode(encoding)) == without_controls(text.removeprefix("\ufeff"))[0]
 

@@ -230,10 +230,28 @@ def test_the_pipeline_step_cleans_arrow_tables_too():
     assert step.removed == {("studies", "title"): 1, ("studies", "tags"): 1}
 
 
+# A CSV with its header line and no record: one file error saying "no data rows", naming the
+# file. (A monitoring file like it is a notice, not an error: tests/extract/monitoring.)
+HEADER_ONLY_SOURCES = ("ictrp", "ema", "patients")
+
+
+@pytest.mark.parametrize("source", HEADER_ONLY_SOURCES)
+def test_a_header_only_file_says_no_data_rows(source, tmp_path):
+    sample, _, read = SAMPLES[source]
+    name = f"header_only{sample.suffix}"
+    header = sample_text(source).split("\n", 1)[0] + "\n"
+    outcome = read(name, header.encode(), tmp_path)
+    (location, reason), *more = outcome.errors
+    assert not more and name in location and outcome.kept == []
+    assert "no data rows" in reason and "\n" not in reason, reason
+
+
 def corpus_counts() -> dict[str, int]:
     counts = {source: len(list((CORPUS / source).glob("*"))) if (CORPUS / source).is_dir() else 0 for source in SOURCES}
     for param in PARAMS:
         counts[param.values[0]] += 1
+    for source in HEADER_ONLY_SOURCES:
+        counts[source] += 1
     return counts
 
 

@@ -93,7 +93,8 @@ MONITORING_CASES = {
     "renamed_column.csv": (
         0, [Quarantined(BAD_BATCH, "1", "<file>", "'vital_sign' may be 'vital_type' renamed")], True
     ),
-    "empty.csv": (0, [Quarantined(BAD_BATCH, "1", "<file>", "empty file")], True),
+    # An empty file is a notice naming it (docs/monitoring.md), not a refused batch.
+    "empty.csv": (0, [], False),
     "unknown_unit.csv": (9, [Quarantined(BAD_BATCH, "3", "unit", "unknown unit: unit='stone'")], False),
     "future_date.csv": (
         9, [Quarantined(BAD_BATCH, "4", "measurement_date", "date in the future: measurement_date='26/01/2999'")],

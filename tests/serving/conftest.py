@@ -47,7 +47,13 @@ def served(pg_cluster: PostgresCluster, built_warehouse: Warehouse) -> Iterator[
     copy = Warehouse("served").copy_from(built_warehouse)
     copy.target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(built_warehouse.target / "manifest.json", copy.target / "manifest.json")
-    environment = {**copy.environment(), "CTW_PUBLISH": "auto", **pg_cluster.environment(DATABASE)}
+    environment = {
+        **copy.environment(),
+        "CTW_PUBLISH": "auto",
+        # A login role for the read-only tests (the test cluster trusts local connections).
+        "CTW_PG_READER_PASSWORD": "reader",
+        **pg_cluster.environment(DATABASE),
+    }
     with pytest.MonkeyPatch.context() as patch:
         for key, value in environment.items():
             patch.setenv(key, value)

@@ -41,10 +41,12 @@ from .helpers import (
     page_checker,
     parse_text,
     parses_strictly,
+    study_id,
     study_rows,
     sweep_orphans,
 )
 from .models import Study, StudyRejected, parse_study
+from .results import linked_results_rows, result_column_hints
 from .settings import (
     BULK_BATCH_SIZE,
     BULK_MAX_DOCUMENT_CHARS,
@@ -57,7 +59,7 @@ from .settings import (
     STUDIES_PATH,
 )
 
-_CHILD_HINTS = child_column_hints()
+_CHILD_HINTS = {**child_column_hints(), **result_column_hints()}
 
 # Every scalar field of the boundary model is declared, so a load in which no study has, say,
 # an acronym still creates the column and the staging models keep compiling.
@@ -194,6 +196,20 @@ def _validated_rows(documents: Iterator[StudyDocument | UnreadableDocument], ext
             continue
         for table, rows in study_rows(study, item.location, extracted_at):
             yield rows[0] if table == "studies" else dlt.mark.with_table_name(rows, table)
+        parent_id = study_id(study.nct_id, item.location, extracted_at)
+        tables, problems = linked_results_rows(item.document, parent_id, study.last_update_post_date, study.nct_id)
+        for table, rows in tables:
+            yield dlt.mark.with_table_name(rows, table)
+        yield from _results_problems(item.location, study.nct_id, problems)
+
+
+def _results_problems(location: str, nct_id: str, problems: list[tuple[str, str]]) -> Iterator[Any]:
+    """Quarantine rows for the parts of a study's results that could not be read (the rest of
+    the study, results included, is loaded)."""
+    for path, reason in problems:
+        yield quarantine_item(
+            Rejection(SOURCE_NAME, location, reason, nct_id, path, None, key_on_record=True).to_row()
+        )
 
 
 def _bulk_with_duckdb(files: list[InputPath], batch_size: int, extracted_at: datetime) -> Iterator[Any]:
@@ -221,6 +237,8 @@ def _bulk_with_duckdb(files: list[InputPath], batch_size: int, extracted_at: dat
                     continue
                 yield table if table_name == "studies" else dlt.mark.with_table_name(table, table_name)
             deferred = (doc for location, text in parsed.deferred for doc in parse_text(location, text))
+            for location, nct_id, problems in parsed.results_problems:
+                yield from _results_problems(location, nct_id, problems)
             yield from _validated_rows(deferred, extracted_at)
             yield from _validated_rows(iter(per_record), extracted_at)
             per_record.clear()

@@ -18,8 +18,10 @@ The predicates can therefore be strict without ever being wrong.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from .models import AGE_PATTERN, FIELD_PATHS, LIST_PATHS, NO_AGE, Study, latest_posting_date
+from .results import RESULT_TABLES, linked_results_rows
 
 # Characters Python's str.strip() removes (pydantic's str_strip_whitespace uses it).
 _WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
@@ -34,6 +37,8 @@ _WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 WS_SQL = "'" + _WHITESPACE + "'"
 
 PARSER_MEMORY_LIMIT = "1GB"
+# Characters of JSON text per batch (a batch is parsed into a few copies inside the limit above).
+BATCH_MAX_CHARS = 32_000_000
 
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 FULL_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -317,6 +322,8 @@ class FastBatch:
 
     tables: dict[str, pa.Table]
     deferred: list[tuple[str, str]]
+    # (location, NCT ID, [(JSON path, reason)]) of results parts that could not be read.
+    results_problems: list[tuple[str, str, list[tuple[str, str]]]] = dataclass_field(default_factory=list)
 
 
 class BulkParser:
@@ -387,7 +394,51 @@ class BulkParser:
                 join accepted as a using (doc_id)
                 join parents as p using (doc_id)
             """)
-        return FastBatch(tables, [(location, text) for location, text in deferred])
+        problems = self._results(tables)
+        # The batch's tables go now, not when the next batch replaces them: a batch of documents
+        # with results holds hundreds of MB, and two of them would not fit the memory limit.
+        for name in ("batch", "extracted", "parents", "accepted",
+                     *(f"{kind}_{c.name}" for c in CHILDREN for kind in ("elements", "child"))):
+            con.execute(f"drop table if exists {name}")
+        return FastBatch(tables, [(location, text) for location, text in deferred], problems)
+
+    def _results(self, tables: dict[str, pa.Table]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The results tables of the accepted studies (and their design's arm groups), shaped by
+        the same Python code as the per-record path (:mod:`.results`): only the parts it reads are
+        taken out of DuckDB, one study at a time."""
+        rows: dict[str, list[dict[str, Any]]] = {f"studies__{name}": [] for name in RESULT_TABLES}
+        problems = []
+        cursor = self.connection.execute("""
+            select a._dlt_id, a.nct_id, a.location, p.last_update_post_date,
+                json_extract(b.doc, '$.protocolSection.armsInterventionsModule')::varchar,
+                json_extract(b.doc, '$.protocolSection.statusModule')::varchar,
+                json_extract(b.doc, '$.resultsSection')::varchar
+            from accepted as a join batch as b using (doc_id) join parents as p using (doc_id)
+            order by a.doc_id
+        """)
+        while chunk := cursor.fetchmany(100):
+            for parent_id, nct_id, location, last_update, arms, status, results in chunk:
+                document = {
+                    "protocolSection": {
+                        "armsInterventionsModule": json.loads(arms) if arms else None,
+                        "statusModule": json.loads(status) if status else None,
+                    },
+                    "resultsSection": json.loads(results) if results else None,
+                }
+                linked, found = linked_results_rows(document, parent_id, last_update, nct_id)
+                for table, table_rows in linked:
+                    rows[table].extend(table_rows)
+                if found:
+                    problems.append((location, nct_id, found))
+        for table, table_rows in rows.items():
+            columns = ["nct_id", *RESULT_TABLES[table.removeprefix("studies__")], "last_update_post_date",
+                       "_dlt_parent_id", "_dlt_root_id", "_dlt_list_idx", "_dlt_id"]
+            # Column by column: pa.Table.from_pylist costs ten times as much on these wide rows.
+            tables[table] = pa.table({
+                c: pa.array([row[c] for row in table_rows], pa.int64() if c == "_dlt_list_idx" else pa.string())
+                for c in columns
+            })
+        return problems
 
 
 def _arrow(connection: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
@@ -411,13 +462,21 @@ def child_column_hints() -> dict[str, dict[str, dict[str, Any]]]:
     return hints
 
 
-def iter_batches(documents: Iterator[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+def iter_batches(
+    documents: Iterator[tuple[str, str]], size: int, max_chars: int = BATCH_MAX_CHARS
+) -> Iterator[list[tuple[str, str]]]:
+    """Batches of at most ``size`` documents and about ``max_chars`` characters of JSON: records
+    with results are a hundred times longer than those without, and a batch of 10,000 of them
+    would not fit the parser's memory."""
     batch: list[tuple[str, str]] = []
+    chars = 0
     for document in documents:
         batch.append(document)
-        if len(batch) >= size:
+        chars += len(document[1])
+        if len(batch) >= size or chars >= max_chars:
             yield batch
             batch = []
+            chars = 0
     if batch:
         yield batch
 

@@ -16,6 +16,7 @@ from extract.files import decode_bytes, undecodable_reason
 from extract.inputs import InputPath, head_text
 
 from .models import Study
+from .results import RESULT_TABLES
 
 
 class CtgovPageError(RuntimeError):
@@ -312,7 +313,7 @@ def sweep_orphans(pipeline: Any) -> dict[str, int]:
         return deleted
     with pipeline.sql_client() as client:
         studies = client.make_qualified_table_name("studies")
-        for name in CHILD_LISTS:
+        for name in (*CHILD_LISTS, *RESULT_TABLES):
             table_name = f"studies__{name}"
             if table_name not in schema.tables or not client.has_dataset():
                 continue

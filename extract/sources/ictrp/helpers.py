@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from extract.files import InputFile, clean, decode_text, missing_columns, split_list
+from extract.files import HEADER_ONLY, InputFile, clean, decode_text, missing_columns, split_list
 from extract.inputs import csv_header, has_columns, head_text
 from extract.quarantine import Rejection
 
@@ -123,12 +123,16 @@ def _iter_csv(file: InputFile) -> Iterator[RawRecord | Rejection]:
     if missing:
         yield Rejection(SOURCE_NAME, file.location, missing, field="<header>")
         return
+    number = 0
     try:
         for number, row in enumerate(reader, start=1):
             fields = {k: v for k, v in row.items() if k is not None}
             yield RawRecord(fields, f"{file.location}#{number}", number)
     except csv.Error as exc:
         yield Rejection(SOURCE_NAME, file.location, f"unreadable CSV at line {reader.line_num}: {exc}", field="<file>")
+        return
+    if number == 0:
+        yield Rejection(SOURCE_NAME, file.location, HEADER_ONLY, field="<file>")
 
 
 # Columns of the ICTRP CSV export: a header naming TrialID or three of these is an ICTRP export.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from extract.files import decode_bytes, missing_columns, undecodable_reason
+from extract.files import HEADER_ONLY, decode_bytes, missing_columns, undecodable_reason
 from extract.inputs import HEAD_BYTES, InputPath, csv_header, head_text, xlsx_sheets
 from extract.quarantine import uncalculated_formula_reason, uncalculated_formulas
 
@@ -169,10 +169,12 @@ def _csv_rows(name: str, table: str, text: str) -> Iterator[Row | Unreadable]:
     if problem:
         yield Unreadable(name, problem, json.dumps(header, ensure_ascii=False), table, "<header>")
         return
+    records = 0
     for cells in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue  # a blank line holds no record
+        records += 1
         if len(cells) != len(header):
             yield Unreadable(
                 f"{name} line {line}",
@@ -182,6 +184,8 @@ def _csv_rows(name: str, table: str, text: str) -> Iterator[Row | Unreadable]:
             )
             continue
         yield Row(table, f"{name} line {line}", None, line, dict(zip(header, cells, strict=True)))
+    if records == 0:
+        yield Unreadable(name, HEADER_ONLY, table=table, field="<file>")
 
 
 def _jsonl_rows(name: str, table: str, text: str) -> Iterator[Row | Unreadable]:

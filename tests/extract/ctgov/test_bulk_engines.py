@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from extract.runner import extract_source
-from extract.sources.ctgov.bulk_sql import BulkParser
+from extract.sources.ctgov.bulk_sql import BulkParser, iter_batches
+from extract.sources.ctgov.results import RESULT_TABLES
 
 from .conftest import STUDY_FILES, last_update, load_studies
 
@@ -27,6 +28,7 @@ TABLES = [
     "studies__sponsors",
     "studies__outcomes",
     "studies__secondary_ids",
+    *(f"studies__{name}" for name in RESULT_TABLES),
     "quarantine",
 ]
 
@@ -41,6 +43,9 @@ def messy_inputs(folder: Path) -> Path:
 
     def variant(nct: str, change) -> dict:
         study = copy.deepcopy(good)
+        # the protocol's rules are tested here; the results of one record, copied 25 times, would
+        # only add 60,000 rows
+        study.pop("resultsSection", None)
         study["protocolSection"]["identificationModule"]["nctId"] = nct
         change(study["protocolSection"])
         return study
@@ -66,6 +71,18 @@ def messy_inputs(folder: Path) -> Path:
         variant("NCT90000009", lambda p: p.pop("contactsLocationsModule")),
         variant("NCT90000010", lambda p: p["conditionsModule"].__setitem__("conditions", [])),
     ]
+    # results whose shape cannot be read in part: both paths load the rest and quarantine the part
+    def has_serious_events(study: dict) -> bool:
+        return bool((study.get("resultsSection") or {}).get("adverseEventsModule", {}).get("seriousEvents"))
+
+    with_results = min(
+        (s for s in studies if last_update(s) and has_serious_events(s)), key=lambda s: len(json.dumps(s))
+    )
+    broken = copy.deepcopy(with_results)
+    broken["protocolSection"]["identificationModule"]["nctId"] = "NCT90000027"
+    broken["resultsSection"]["participantFlowModule"]["periods"] = "see attached"
+    broken["resultsSection"]["adverseEventsModule"]["seriousEvents"][0] = "anemia"
+    (folder / "NCT90000027.json").write_text(json.dumps(broken), encoding="utf-8")
     (folder / "extra.ndjson").write_text("\n".join(json.dumps(s) for s in lines) + "\n{not json\n\n", encoding="utf-8")
 
     def status(key: str, value: str):
@@ -146,6 +163,14 @@ def test_both_bulk_engines_write_identical_raw_tables(tmp_path, warehouse, monke
     quarantine = python["quarantine"]
     assert rejected <= {row[quarantine[0].index("record_id")] for row in quarantine[1]}
     assert "rules.ndjson:12" in {row[quarantine[0].index("location")] for row in quarantine[1]}
+    fields = {(row[quarantine[0].index("record_id")], row[quarantine[0].index("field")]) for row in quarantine[1]}
+    assert {
+        ("NCT90000027", "resultsSection.participantFlowModule.periods"),
+        ("NCT90000027", "resultsSection.adverseEventsModule.seriousEvents[0]"),
+    } <= fields
+    assert "NCT90000027" in ids
+    events = python["studies__adverse_events"]
+    assert any(row[events[0].index("nct_id")] == "NCT90000027" for row in events[1])
 
 
 def test_sql_checks_accept_clean_records_and_defer_the_rest(tmp_path):
@@ -200,3 +225,9 @@ def test_a_warehouse_with_nested_child_tables_is_reloaded_flat(query, warehouse)
     assert query("select count(*) from raw_ctgov.studies__conditions where condition_name = 'x'") == [(0,)]
     extract_source("ctgov")  # and a second run keeps the flat layout without dropping again
     assert query("select count(*) from raw_ctgov.studies")[0][0] == 15
+
+
+def test_batches_are_cut_by_count_or_by_characters():
+    documents = [(str(i), "x" * 10) for i in range(10)]
+    assert [len(b) for b in iter_batches(iter(documents), 4, max_chars=25)] == [3, 3, 3, 1]
+    assert [len(b) for b in iter_batches(iter(documents), 4, max_chars=1_000)] == [4, 4, 2]

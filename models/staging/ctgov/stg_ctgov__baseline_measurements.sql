@@ -1,0 +1,48 @@
+with
+
+source as (
+
+    select * from {{ source_or_empty('ctgov', 'studies__baseline_measurements') }}
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        {{ surrogate_key(['nct_id', '_dlt_list_idx']) }} as baseline_measurement_id,
+        nct_id,
+        group_code,
+
+        ----------  strings
+        measure_title,
+        measure_description,
+        population_description,
+        param_type,
+        dispersion_type,
+        unit_of_measure,
+        class_title,
+        category_title,
+        value as value_text,
+        spread as spread_text,
+        lower_limit as lower_limit_text,
+        upper_limit as upper_limit_text,
+        measurement_comment,
+        {{ reported_number_comparator('value') }} as value_comparator,
+        {{ reported_number_qualifier('value') }} as value_qualifier,
+
+        ----------  numerics
+        cast(measure_index as {{ dbt.type_bigint() }}) + 1 as measure_rank,
+        cast(class_index as {{ dbt.type_bigint() }}) + 1 as class_rank,
+        cast(category_index as {{ dbt.type_bigint() }}) + 1 as category_rank,
+        {{ reported_number_value('value') }} as value_number,
+        {{ reported_number_value('spread') }} as spread_number,
+        {{ reported_number_value('lower_limit') }} as lower_limit_number,
+        {{ reported_number_value('upper_limit') }} as upper_limit_number,
+        _dlt_list_idx as row_index
+
+    from source
+
+)
+
+select * from renamed

@@ -63,9 +63,11 @@
 
 {% macro only_changed_trials(column='trial_id', keyword='where') -%}
     {#- A where clause (or, with keyword='and', a further condition) keeping the changed trials
-        on an incremental build; nothing otherwise.
-        The refs are taken on every build, so dbt knows the model's parents when it parses. -#}
-    {%- set parents = [ref('int_trials__identity_resolved'), ref('int_trials__registry_records')] -%}
+        on an incremental build; nothing otherwise. The refs are taken when dbt parses, so it
+        knows the model's parents (is_incremental() is false then). -#}
+    {%- if not execute -%}
+        {%- set parents = [ref('int_trials__identity_resolved'), ref('int_trials__registry_records')] -%}
+    {%- endif -%}
     {%- if is_incremental() -%}
         {{ keyword }} {{ column }} in ({{ changed_trials(trials_watermark()) }})
     {%- endif -%}

@@ -20,10 +20,8 @@ studies as (
 
     select * from {{ ref('stg_ctgov__studies') }}
     {% if is_incremental() and stored_with_column('extracted_at') -%}
-        where extracted_at > coalesce(
-            (select max(stored.extracted_at) from {{ this }} as stored),
-            {{ to_timestamp_ntz("'1900-01-01 00:00:00'") }}
-        )
+        {%- set never = to_timestamp_ntz("'1900-01-01 00:00:00'") %}
+        where extracted_at > (select coalesce(max(loaded.extracted_at), {{ never }}) from {{ this }} as loaded)
     {%- endif %}
 
 ),

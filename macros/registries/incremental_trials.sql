@@ -75,12 +75,13 @@
 
 {% macro delete_changed_trials() -%}
     {#- Pre-hook: the stored rows of the changed trials and of trial ids that are no trials any
-        more go; the model then appends the changed trials' rows. -#}
+        more go; the model then appends the changed trials' rows. The delete reads the watermark
+        before it deletes anything, as the model's compiled SQL did. -#}
     {%- if is_incremental() and not stored_with_column() -%}
         delete from {{ this }}
     {%- elif is_incremental() -%}
         delete from {{ this }}
-        where trial_id in ({{ changed_trials(trials_watermark()) }})
+        where trial_id in ({{ changed_trials('(select max(previous.built_at) from ' ~ this ~ ' as previous)') }})
             or trial_id not in (select trial_id from {{ ref('int_trials__identity_resolved') }})
     {%- endif -%}
 {%- endmacro %}

@@ -172,9 +172,13 @@ def _runner(project: Path, parsed: Path):
         from dbt.contracts.graph.manifest import Manifest
         from dbt.parser.manifest import extended_mashumuro_decoder
 
-        manifest = Manifest.from_msgpack(parsed.read_bytes(), decoder=extended_mashumuro_decoder)
-        manifest.build_flat_graph()
-        return dbtRunner(manifest=manifest)
+        try:
+            manifest = Manifest.from_msgpack(parsed.read_bytes(), decoder=extended_mashumuro_decoder)
+        except Exception:  # another dbt version's file: parse instead
+            manifest = None
+        if manifest is not None:
+            manifest.build_flat_graph()
+            return dbtRunner(manifest=manifest)
     result = dbtRunner().invoke(["parse", "--project-dir", str(project), "--profiles-dir", str(project)])
     assert result.success, result.exception
     return dbtRunner(manifest=result.result)

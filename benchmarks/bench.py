@@ -14,8 +14,13 @@ that child and its children, from ``os.wait4``) are its own:
 (d) increment   0.25% of studies with a later last-update date and another status:
                 extract + build of what reads ClinicalTrials.gov (``--select source:ctgov+``)
 (e) queries     KPI and search-like queries on the marts, p50/p95 over repeated runs
+(f) plain dlt   a minimal ``@dlt.resource`` with dlt's defaults loads the same study NDJSON
+                into DuckDB, under a memory cap (``--plain-dlt-cap-mb``); ``null`` with the
+                reason when it fails or runs out of memory
 
-It prints each figure, the ratio of (b)+(c) to (a), and writes everything as JSON.
+It prints one comparison (the ratios of (b)+(c), (d) and (f) to the floor and to the extract)
+and writes everything as JSON, with the headline keys ``floor_s``, ``extract_s``, ``build_s``,
+``increment_s``, ``plain_dlt_s``, the three ``ratio_*`` and ``peak_rss_mb`` per step.
 """
 
 from __future__ import annotations
@@ -152,6 +157,34 @@ def queries_step(database: str, repeats: int) -> None:
     print("RESULT " + json.dumps(out))
 
 
+def plain_dlt_step(data: str, folder: str, cap_mb: str) -> None:
+    """A plain dlt pipeline with dlt's defaults: one resource yielding every study as parsed
+    JSON, loaded into a DuckDB file. The address space is capped, as a user's container would be."""
+    import glob
+    import resource
+
+    cap = int(cap_mb) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    import dlt
+
+    @dlt.resource(name="studies")
+    def studies():
+        for path in sorted(glob.glob(f"{data}/ctgov/*.ndjson")):
+            with open(path, encoding="utf-8") as lines:
+                for line in lines:
+                    if line.strip():
+                        yield json.loads(line)
+
+    pipeline = dlt.pipeline(
+        pipeline_name="plain_dlt",
+        pipelines_dir=f"{folder}/pipelines",
+        destination=dlt.destinations.duckdb(f"{folder}/plain_dlt.duckdb"),
+        dataset_name="studies_raw",
+    )
+    pipeline.run(studies())
+    print("RESULT " + json.dumps({"rows": pipeline.last_trace.last_normalize_info.row_counts.get("studies")}))
+
+
 def _child(*args: str) -> list[str]:
     return [sys.executable, "-m", "benchmarks.bench", *args]
 
@@ -186,6 +219,8 @@ def bench(
     regenerate: bool = False,
     log=print,
     base: Path | None = None,
+    plain_dlt: bool = True,
+    plain_dlt_cap_mb: int = 8192,
 ) -> dict[str, Any]:
     """Generate (if needed) and run every step; returns the figures. The figures so far are
     written to ``WORK/partial-N.json`` before each step, so a run cut short still tells.
@@ -193,7 +228,8 @@ def bench(
     ``base``: a folder holding a built warehouse (``warehouse.duckdb`` and ``dlt_pipelines/``),
     copied instead of loading the other sources' samples; step (c) then builds only what reads
     ClinicalTrials.gov, as the increment does. The test suite runs the benchmark this way, on a
-    copy of its session's warehouse; the figures of a real run come without it."""
+    copy of its session's warehouse; the figures of a real run come without it.
+    ``plain_dlt``: run step (f); without it ``plain_dlt_s`` is ``null`` with the reason."""
     from benchmarks.generate import generate
 
     def step_log(message: str) -> None:
@@ -283,8 +319,50 @@ def bench(
         "worst_p95_ms": max(q["p95_ms"] for q in per_query.values()),
         "peak_rss_mb": step["peak_rss_mb"],
     }
+    if plain_dlt:
+        step_log(f"(f) plain dlt: dlt's defaults on the same files, capped at {plain_dlt_cap_mb} MB ...")
+        folder = warehouse / "plain_dlt"
+        try:
+            command = _child("--step", "plain_dlt", str(data), str(folder), str(plain_dlt_cap_mb))
+            # glibc reserves a 64 MB malloc arena per thread, which the address-space cap counts:
+            # without this, dlt's threads fail to start under the cap long before memory runs out.
+            step = run_step("plain_dlt", command, {**env, "MALLOC_ARENA_MAX": "2"})
+            results["plain_dlt"] = {"seconds": step["seconds"], "peak_rss_mb": step["peak_rss_mb"], **_result(step)}
+        except RuntimeError as failure:
+            last = [line for line in str(failure).splitlines() if line.strip()][-1:]
+            results["plain_dlt"] = {"seconds": None, "reason": f"failed under a {plain_dlt_cap_mb} MB cap: {last}"}
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        results["plain_dlt"] = {"seconds": None, "reason": "not run (bench(plain_dlt=False))"}
+
     full = results["extract"]["seconds"] + results["build"]["seconds"]
     results["full_extract_build_seconds"] = round(full, 2)
+    floor_s = max(results["floor"]["seconds"], 0.01)
+    plain_s = results["plain_dlt"]["seconds"]
+    results.update(
+        {
+            "floor_s": results["floor"]["seconds"],
+            "extract_s": results["extract"]["seconds"],
+            "build_s": results["build"]["seconds"],
+            "increment_s": increment["seconds"],
+            "plain_dlt_s": plain_s,
+            "plain_dlt_reason": results["plain_dlt"].get("reason"),
+            "ratio_extract_build_to_floor": round(full / floor_s, 2),
+            "ratio_increment_to_floor": round(increment["seconds"] / floor_s, 2),
+            "ratio_plain_dlt_to_extract": (
+                round(plain_s / max(results["extract"]["seconds"], 0.01), 2) if plain_s is not None else None
+            ),
+            "peak_rss_mb": {
+                "floor": results["floor"]["peak_rss_mb"],
+                "extract": results["extract"]["peak_rss_mb"],
+                "build": results["build"]["peak_rss_mb"],
+                "increment_extract": increment["extract_peak_rss_mb"],
+                "increment_build": increment["build_peak_rss_mb"],
+                "queries": results["queries"]["peak_rss_mb"],
+                "plain_dlt": results["plain_dlt"].get("peak_rss_mb"),
+            },
+        }
+    )
     results["ratio_to_floor"] = round(full / max(results["floor"]["seconds"], 0.01), 1)
     results["peak_rss_mb_max"] = max(
         results["floor"]["peak_rss_mb"],
@@ -326,13 +404,30 @@ def describe(results: dict[str, Any]) -> str:
         for name, v in results["other_formats_read"].items()
     ]
     lines.append(f"peak memory of any step: {results['peak_rss_mb_max']:.1f} MB")
+    plain = (
+        f"{results['plain_dlt_s']:.2f} s = {results['ratio_plain_dlt_to_extract']}x the extract"
+        if results["plain_dlt_s"] is not None
+        else f"none ({results['plain_dlt_reason']})"
+    )
+    lines += [
+        "comparison (one run):",
+        f"    floor {results['floor_s']:.2f} s; extract + build {results['full_extract_build_seconds']:.2f} s = "
+        f"{results['ratio_extract_build_to_floor']}x the floor; weekly increment {results['increment_s']:.2f} s = "
+        f"{results['ratio_increment_to_floor']}x the floor",
+        f"    plain dlt: {plain}",
+    ]
     return "\n".join(lines)
 
 
 def main() -> None:
     if sys.argv[1:2] == ["--step"]:  # a step's child process
         step, *args = sys.argv[2:]
-        floor_step(*args) if step == "floor" else queries_step(args[0], int(args[1]))
+        if step == "floor":
+            floor_step(*args)
+        elif step == "plain_dlt":
+            plain_dlt_step(*args)
+        else:
+            queries_step(args[0], int(args[1]))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=int(os.environ.get("BENCH_N", "5000")))
@@ -340,9 +435,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeats", type=int, default=30, help="runs of each query")
     parser.add_argument("--regenerate", action="store_true", help="write the data files again")
+    parser.add_argument("--plain-dlt-cap-mb", type=int, default=8192, help="memory cap of step (f)")
+    parser.add_argument("--no-plain-dlt", action="store_true", help="leave step (f) out")
     parser.add_argument("--json", type=Path, help="also write the figures here (default: WORK/results-N.json)")
     args = parser.parse_args()
-    results = bench(args.n, args.work, args.seed, args.repeats, args.regenerate)
+    results = bench(
+        args.n,
+        args.work,
+        args.seed,
+        args.repeats,
+        args.regenerate,
+        plain_dlt=not args.no_plain_dlt,
+        plain_dlt_cap_mb=args.plain_dlt_cap_mb,
+    )
     print(describe(results))
     target = args.json or args.work / f"results-{args.n}.json"
     target.parent.mkdir(parents=True, exist_ok=True)

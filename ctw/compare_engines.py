@@ -28,7 +28,9 @@ import duckdb
 
 SIGNIFICANT_DIGITS = 9
 # When a load happened is bookkeeping, not data: two runs over the same input differ there.
-LOAD_TIME_COLUMNS = frozenset({"extracted_at", "processed_at", "loaded_at", "quarantined_at", "last_extracted_at"})
+LOAD_TIME_COLUMNS = frozenset(
+    {"extracted_at", "processed_at", "loaded_at", "quarantined_at", "last_extracted_at", "built_at"}
+)
 
 
 @dataclass(frozen=True)

@@ -42,3 +42,9 @@
 {% macro spark__utc_timestamp_ntz(expression) -%}
     cast({{ expression }} as timestamp)
 {%- endmacro %}
+
+{#- The start of the dbt invocation as a naive UTC timestamp: stamps the rows an incremental
+    model writes, so the models after it can read only the rows of this build. -#}
+{% macro build_started_at() -%}
+    {{ to_timestamp_ntz("'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "'") }}
+{%- endmacro %}

@@ -36,7 +36,7 @@ def test_benchmark_reports_every_figure_at_a_tiny_n(built_warehouse, monkeypatch
     # folder and dbt target folder, so that dbt parses partially.
     work = Warehouse("bench").reset()
     monkeypatch.setenv("DBT_TARGET_PATH", str(work.target))
-    results = bench(200, work.root, repeats=3, log=lambda _: None, base=built_warehouse.root)
+    results = bench(200, work.root, repeats=3, log=lambda _: None, base=built_warehouse.root, plain_dlt=False)
     assert results["build_command"] == "ctw build --select source:ctgov+"
     for step in ("floor", "extract", "build"):
         assert results[step]["seconds"] > 0 and results[step]["peak_rss_mb"] > 0, step
@@ -47,6 +47,13 @@ def test_benchmark_reports_every_figure_at_a_tiny_n(built_warehouse, monkeypatch
     assert set(results["queries"]["per_query"]) == set(QUERIES)
     assert all(q["p95_ms"] >= q["p50_ms"] > 0 for q in results["queries"]["per_query"].values())
     assert results["ratio_to_floor"] > 0
+    for key in ("floor_s", "extract_s", "build_s", "increment_s"):
+        assert results[key] > 0, key
+    assert results["ratio_extract_build_to_floor"] > 0 and results["ratio_increment_to_floor"] > 0
+    assert results["increment_s"] == increment["seconds"]
+    assert results["plain_dlt_s"] is None and results["plain_dlt_reason"]
+    assert results["ratio_plain_dlt_to_extract"] is None
+    assert all(results["peak_rss_mb"][step] > 0 for step in ("floor", "extract", "build", "increment_build", "queries"))
     assert {"vitals_csv", "labs_csv", "omop_person_csv", "ictrp_xml_iterparse"} <= set(results["other_formats_read"])
     text = describe(results)
-    assert "x the floor" in text and "weekly increment" in text
+    assert "x the floor" in text and "weekly increment" in text and "plain dlt: none" in text

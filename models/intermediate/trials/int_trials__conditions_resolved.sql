@@ -1,4 +1,9 @@
-{{ config(materialized="table") }}
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
 
 {#-
     Conditions of every registry, keyed on the resolved trial_id: CT.gov and ISRCTN condition
@@ -41,6 +46,7 @@ euctr_protocols as (
 resolved as (
 
     select * from {{ ref('int_trials__identity_resolved') }}
+    {{ only_changed_trials() }}
 
 ),
 
@@ -107,7 +113,10 @@ final as (
         registry_conditions.condition_key,
 
         ----------  numerics
-        registry_conditions.condition_rank
+        registry_conditions.condition_rank,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from registry_conditions
     inner join resolved

@@ -58,7 +58,8 @@ trial_status as (
         count(*) as member_state_count,
         max(nct_id) as nct_id,
         max(isrctn) as isrctn,
-        coalesce(max(authorised_date), max(registered_date)) as last_stated_date
+        coalesce(max(authorised_date), max(registered_date)) as last_stated_date,
+        max(extracted_at) as extracted_at
 
     from ranked
     group by registry_id
@@ -91,7 +92,10 @@ final as (
         ----------  dates
         trial_status.registered_date,
         trial_status.start_date,
-        trial_status.last_stated_date
+        trial_status.last_stated_date,
+
+        ----------  timestamps
+        trial_status.extracted_at
 
     from trial_status
     inner join ranked as first_country

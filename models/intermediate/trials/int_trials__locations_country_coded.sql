@@ -1,4 +1,9 @@
-{{ config(materialized="table") }}
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
 
 {#-
     Trial locations of every registry with their country as an ISO 3166-1 alpha-2 code, matched
@@ -27,6 +32,7 @@ registry_countries as (
 resolved as (
 
     select * from {{ ref('int_trials__identity_resolved') }}
+    {{ only_changed_trials() }}
 
 ),
 
@@ -137,7 +143,10 @@ final as (
         site_status,
 
         ----------  booleans
-        facility_name is not null or city is not null as is_site
+        facility_name is not null or city is not null as is_site,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from located
 

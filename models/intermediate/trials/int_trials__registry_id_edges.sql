@@ -1,4 +1,9 @@
-{{ config(materialized="table") }}
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="delete+insert",
+    unique_key=["stated_by", "from_id"],
+    on_schema_change="append_new_columns",
+) }}
 
 {#-
     The identity graph: one row per undirected link between two registry IDs, stated by a
@@ -8,6 +13,14 @@
     secondary IDs is still a node. Text that does not parse (sponsor protocol codes such as
     "001", "Nil known") never links. A table, because identity resolution reads it four times
     (the unions that make the graph undirected).
+
+    Incremental (DuckDB; a plain table on Spark, see docs/performance.md): a build compares the
+    graph with the stored one and rewrites only the links of the records whose links changed
+    (added or dropped), keyed on (stated_by, from_id), stamped with the build's start in
+    linked_at. Identity resolution recomputes the components of the IDs stamped after its own
+    last build. Every record keeps its self-link, so a record that drops a link still has a row
+    that replaces its old ones; a record that vanishes from its registry entirely keeps its
+    links until `ctw build --full-refresh`.
 -#}
 with
 
@@ -75,7 +88,7 @@ all_links as (
 
 ),
 
-final as (
+graph as (
 
     select distinct
         ----------  ids
@@ -88,6 +101,61 @@ final as (
     from all_links
     where from_id is not null
         and to_id is not null
+
+),
+{% if is_incremental() %}
+    stored as (
+
+        select
+            from_id,
+            to_id,
+            stated_by
+        from {{ this }}
+
+    ),
+
+    changed_records as (
+
+        {#- Records with a link the stored graph lacks, or a stored link the graph lost. -#}
+        select distinct
+            stated_by,
+            from_id
+        from (
+            select * from graph
+            except
+            select * from stored
+        ) as added
+        union
+        select distinct
+            stated_by,
+            from_id
+        from (
+            select * from stored
+            except
+            select * from graph
+        ) as dropped
+
+    ),
+{% endif %}
+final as (
+
+    select
+        ----------  ids
+        graph.from_id,
+        graph.to_id,
+
+        ----------  strings
+        graph.stated_by,
+
+        ----------  timestamps
+        {{ build_started_at() }} as linked_at
+
+    from graph
+    {% if is_incremental() %}
+        inner join changed_records
+            on graph.stated_by = changed_records.stated_by
+                and graph.from_id = changed_records.from_id
+    {% endif %}
 
 )
 

@@ -92,6 +92,7 @@ unioned as (
         ctgov.start_date,
         ctgov.start_date_precision,
         ctgov.last_update_posted_at as record_updated_at,
+        ctgov.extracted_at,
         cast(null as {{ dbt.type_string() }}) as source_register
     from ctgov
     left join ctgov_sponsors
@@ -121,6 +122,7 @@ unioned as (
         start_date,
         case when start_date is not null then 'day' end as start_date_precision,
         {{ to_timestamp_ntz('last_stated_date') }} as record_updated_at,
+        extracted_at,
         cast(null as {{ dbt.type_string() }}) as source_register
     from euctr
 
@@ -145,6 +147,7 @@ unioned as (
         start_date,
         start_date_precision,
         {{ to_timestamp_ntz('last_updated_date') }} as record_updated_at,
+        extracted_at,
         cast(null as {{ dbt.type_string() }}) as source_register
     from isrctn
 
@@ -169,6 +172,7 @@ unioned as (
         start_date,
         start_date_precision,
         exported_at as record_updated_at,
+        extracted_at,
         source_register
     from ictrp
 
@@ -218,7 +222,8 @@ final as (
         unioned.start_date,
 
         ----------  timestamps
-        unioned.record_updated_at
+        unioned.record_updated_at,
+        unioned.extracted_at
 
     from unioned
     left join status_mapping

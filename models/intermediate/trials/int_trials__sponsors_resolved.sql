@@ -1,4 +1,9 @@
-{{ config(materialized="table") }}
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
 
 {#-
     Sponsors and collaborators of every registry with a matching key, keyed on the resolved
@@ -41,6 +46,7 @@ ictrp_trials as (
 resolved as (
 
     select * from {{ ref('int_trials__identity_resolved') }}
+    {{ only_changed_trials() }}
 
 ),
 
@@ -141,7 +147,10 @@ final as (
         cast(organisations.registry_precedence as {{ dbt.type_bigint() }}) as registry_precedence,
 
         ----------  booleans
-        organisations.sponsor_role = 'lead' as is_lead_sponsor
+        organisations.sponsor_role = 'lead' as is_lead_sponsor,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from organisations
     inner join resolved

@@ -1,3 +1,10 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 interventions as (
@@ -7,18 +14,32 @@ interventions as (
 
 ),
 
+resolved as (
+
+    {#- The trial each NCT ID belongs to (an NCT ID that lost a merge to a better one names no
+        trial of its own). -#}
+    select * from {{ ref('int_trials__identity_resolved') }}
+    {{ only_changed_trials() }}
+
+),
+
 final as (
 
     select
         ----------  ids
-        nct_id as trial_id,
-        {{ surrogate_key(['intervention_type', 'intervention_key']) }} as intervention_id,
+        resolved.trial_id,
+        {{ surrogate_key(['interventions.intervention_type', 'interventions.intervention_key']) }} as intervention_id,
 
         ----------  numerics
-        min(intervention_rank) as intervention_rank
+        min(interventions.intervention_rank) as intervention_rank,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from interventions
-    group by nct_id, intervention_type, intervention_key
+    inner join resolved
+        on interventions.nct_id = resolved.registry_id
+    group by resolved.trial_id, interventions.intervention_type, interventions.intervention_key
 
 )
 

@@ -1,3 +1,10 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 {#- Every registry ID, linked or loaded, with the trial it belongs to and, where a registry
     record was loaded, that record's own values (the values that lost precedence stay here). -#}
 with
@@ -5,6 +12,7 @@ with
 resolved as (
 
     select * from {{ ref('int_trials__identity_resolved') }}
+    {{ only_changed_trials() }}
 
 ),
 
@@ -41,7 +49,10 @@ final as (
         resolved.registry_id = resolved.trial_id as is_trial_id,
 
         ----------  dates
-        records.start_date as record_start_date
+        records.start_date as record_start_date,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from resolved
     left join records

@@ -1,8 +1,16 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 sponsors as (
 
     select * from {{ ref('int_trials__sponsors_resolved') }}
+    {{ only_changed_trials() }}
 
 ),
 
@@ -17,7 +25,10 @@ final as (
         sponsor_role,
 
         ----------  booleans
-        sponsor_role = 'lead' as is_lead_sponsor
+        sponsor_role = 'lead' as is_lead_sponsor,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from sponsors
     group by trial_id, sponsor_id, sponsor_role

@@ -1,3 +1,10 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 result_groups as (
@@ -19,6 +26,7 @@ trials as (
         min(trial_id) as trial_id
     from {{ ref('dim_trial') }}
     where nct_id is not null
+        {{ only_changed_trials(keyword='and') }}
     group by nct_id
 
 ),
@@ -101,7 +109,10 @@ final as (
         cast(result_groups.other_num_affected as {{ dbt.type_int() }}) as other_num_affected,
         cast(result_groups.other_num_at_risk as {{ dbt.type_int() }}) as other_num_at_risk,
         cast(result_groups.deaths_num_affected as {{ dbt.type_int() }}) as deaths_num_affected,
-        cast(result_groups.deaths_num_at_risk as {{ dbt.type_int() }}) as deaths_num_at_risk
+        cast(result_groups.deaths_num_at_risk as {{ dbt.type_int() }}) as deaths_num_at_risk,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from result_groups
     inner join trials

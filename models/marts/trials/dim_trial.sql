@@ -1,8 +1,16 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 resolved_trials as (
 
     select * from {{ ref('int_trials__deduplicated') }}
+    {{ only_changed_trials() }}
 
 ),
 
@@ -204,7 +212,8 @@ final as (
         trials.resolved_sponsor_name,
 
         ----------  timestamps
-        trials.last_updated_at
+        trials.last_updated_at,
+        {{ build_started_at() }} as built_at
 
     from trials
     left join status_vocabulary

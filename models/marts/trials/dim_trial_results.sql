@@ -1,3 +1,10 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 results as (
@@ -14,6 +21,7 @@ trials as (
         min(primary_completion_date) as primary_completion_date
     from {{ ref('dim_trial') }}
     where nct_id is not null
+        {{ only_changed_trials(keyword='and') }}
     group by nct_id
 
 ),
@@ -56,7 +64,10 @@ final as (
 
         ----------  dates
         results.results_first_submitted_date,
-        results.results_first_posted_date
+        results.results_first_posted_date,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from results
     inner join trials

@@ -1,3 +1,10 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 adverse_events as (
@@ -23,6 +30,7 @@ result_groups as (
 
     select * from {{ ref('dim_result_group') }}
     where result_module = 'adverse_events'
+        {{ only_changed_trials(keyword='and') }}
 
 ),
 
@@ -52,7 +60,10 @@ final as (
         cast(adverse_events.num_at_risk as {{ dbt.type_int() }}) as num_at_risk,
 
         ----------  booleans
-        adverse_events.event_kind = 'serious' as is_serious
+        adverse_events.event_kind = 'serious' as is_serious,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from adverse_events
     inner join result_groups

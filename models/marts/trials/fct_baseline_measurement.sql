@@ -1,3 +1,10 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 measurements as (
@@ -35,6 +42,7 @@ result_groups as (
 
     select * from {{ ref('dim_result_group') }}
     where result_module = 'baseline'
+        {{ only_changed_trials(keyword='and') }}
 
 ),
 
@@ -74,7 +82,10 @@ final as (
         measurements.spread_number,
         measurements.lower_limit_number,
         measurements.upper_limit_number,
-        cast(coalesce(class_denoms.denom_value, module_denoms.denom_value) as {{ dbt.type_int() }}) as denom_count
+        cast(coalesce(class_denoms.denom_value, module_denoms.denom_value) as {{ dbt.type_int() }}) as denom_count,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from measurements
     inner join result_groups

@@ -1,3 +1,10 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 analyses as (
@@ -19,6 +26,7 @@ trials as (
         min(trial_id) as trial_id
     from {{ ref('dim_trial') }}
     where nct_id is not null
+        {{ only_changed_trials(keyword='and') }}
     group by nct_id
 
 ),
@@ -60,7 +68,10 @@ final as (
         analyses.dispersion_value,
         analyses.ci_pct,
         analyses.ci_lower_limit,
-        analyses.ci_upper_limit
+        analyses.ci_upper_limit,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from analyses
     inner join outcomes

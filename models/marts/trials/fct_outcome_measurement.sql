@@ -1,3 +1,10 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 measurements as (
@@ -41,6 +48,7 @@ result_groups as (
 
     select * from {{ ref('dim_result_group') }}
     where result_module = 'outcome'
+        {{ only_changed_trials(keyword='and') }}
 
 ),
 
@@ -81,7 +89,10 @@ final as (
         measurements.spread_number,
         measurements.lower_limit_number,
         measurements.upper_limit_number,
-        cast(coalesce(class_denoms.denom_value, outcome_denoms.denom_value) as {{ dbt.type_int() }}) as denom_count
+        cast(coalesce(class_denoms.denom_value, outcome_denoms.denom_value) as {{ dbt.type_int() }}) as denom_count,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from measurements
     inner join outcomes

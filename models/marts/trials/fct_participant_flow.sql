@@ -1,3 +1,10 @@
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_trials() }}",
+) }}
+
 with
 
 flow_counts as (
@@ -17,6 +24,7 @@ result_groups as (
 
     select * from {{ ref('dim_result_group') }}
     where result_module = 'participant_flow'
+        {{ only_changed_trials(keyword='and') }}
 
 ),
 
@@ -40,7 +48,10 @@ final as (
         ----------  numerics
         cast(flow_counts.period_rank as {{ dbt.type_int() }}) as period_rank,
         cast(flow_counts.type_rank as {{ dbt.type_int() }}) as type_rank,
-        cast(flow_counts.num_subjects as {{ dbt.type_int() }}) as num_subjects
+        cast(flow_counts.num_subjects as {{ dbt.type_int() }}) as num_subjects,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from flow_counts
     inner join result_groups

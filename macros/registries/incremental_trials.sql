@@ -1,0 +1,87 @@
+{#-
+    Models kept incremental per trial (docs/performance.md, "An incremental warehouse").
+
+    Such a model stamps its rows with built_at (build_started_at()) and is configured as
+
+        materialized="table" if target.type == "spark" else "incremental",
+        incremental_strategy="append",
+        on_schema_change="append_new_columns",
+        pre_hook="{{ delete_changed_trials() }}",
+
+    and restricts its trial-keyed import CTE with {{ only_changed_trials() }}. On an incremental
+    build the changed trials are those of every registry ID resolved again since the model's
+    last build (merges and splits) and those of every registry record loaded since then
+    (extracted_at); the pre-hook deletes their stored rows and the rows of trial ids that are no
+    trials any more (the losing side of a merge), then the model appends the new rows of the
+    changed trials. A changed trial that has no rows any more keeps none.
+-#}
+
+{% macro trials_watermark() -%}
+    {#- When the model was last built: max(built_at) of the stored rows, read once when the model
+        compiles (before its pre-hook deletes any row) and written into the SQL as a literal. In
+        a unit test `this` is the fixture (a string): read it there. An empty table counts as
+        never built. -#}
+    {%- set never = to_timestamp_ntz("'1900-01-01 00:00:00'") -%}
+    {%- if this is string -%}
+        {{- return('coalesce((select max(built_at) from ' ~ this ~ '), ' ~ never ~ ')') -}}
+    {%- endif -%}
+    {%- if not execute or not stored_with_column() -%}
+        {{- return(never) -}}
+    {%- endif -%}
+    {%- set stored = run_query(
+        'select cast(max(built_at) as ' ~ dbt.type_string() ~ ') from ' ~ this
+    ).columns[0].values()[0] -%}
+    {%- if stored is none -%}
+        {{- return(never) -}}
+    {%- endif -%}
+    {{- return(to_timestamp_ntz("'" ~ stored ~ "'")) -}}
+{%- endmacro %}
+
+{% macro stored_with_column(column='built_at') -%}
+    {#- Whether the stored table has the column: a table built before the model was incremental
+        lacks it, and is then built again whole, once. In a unit test `this` is the fixture. -#}
+    {%- if this is string or not execute -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {{- return(column in columns) -}}
+{%- endmacro %}
+
+{% macro changed_trials(since) -%}
+    {#- The trial_id of every registry ID resolved again after `since`, and of every registry
+        record loaded after it. -#}
+    select changed_ids.trial_id
+    from {{ ref('int_trials__identity_resolved') }} as changed_ids
+    where changed_ids.resolved_at > {{ since }}
+    union
+    select loaded_ids.trial_id
+    from {{ ref('int_trials__identity_resolved') }} as loaded_ids
+    inner join {{ ref('int_trials__registry_records') }} as loaded_records
+        on loaded_ids.registry_id = loaded_records.registry_id
+    where loaded_records.extracted_at > {{ since }}
+{%- endmacro %}
+
+{% macro only_changed_trials(column='trial_id', keyword='where') -%}
+    {#- A where clause (or, with keyword='and', a further condition) keeping the changed trials
+        on an incremental build; nothing otherwise. The refs are taken when dbt parses, so it
+        knows the model's parents (is_incremental() is false then). -#}
+    {%- if not execute -%}
+        {%- set parents = [ref('int_trials__identity_resolved'), ref('int_trials__registry_records')] -%}
+    {%- endif -%}
+    {%- if is_incremental() -%}
+        {{ keyword }} {{ column }} in ({{ changed_trials(trials_watermark()) }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_changed_trials() -%}
+    {#- Pre-hook: the stored rows of the changed trials and of trial ids that are no trials any
+        more go; the model then appends the changed trials' rows. The delete reads the watermark
+        before it deletes anything, as the model's compiled SQL did. -#}
+    {%- if is_incremental() and not stored_with_column() -%}
+        delete from {{ this }}
+    {%- elif is_incremental() -%}
+        delete from {{ this }}
+        where trial_id in ({{ changed_trials('(select max(previous.built_at) from ' ~ this ~ ' as previous)') }})
+            or trial_id not in (select trial_id from {{ ref('int_trials__identity_resolved') }})
+    {%- endif -%}
+{%- endmacro %}

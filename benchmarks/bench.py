@@ -221,6 +221,7 @@ def bench(
     base: Path | None = None,
     plain_dlt: bool = True,
     plain_dlt_cap_mb: int = 8192,
+    results: bool = True,
 ) -> dict[str, Any]:
     """Generate (if needed) and run every step; returns the figures. The figures so far are
     written to ``WORK/partial-N.json`` before each step, so a run cut short still tells.
@@ -229,19 +230,22 @@ def bench(
     copied instead of loading the other sources' samples; step (c) then builds only what reads
     ClinicalTrials.gov, as the increment does. The test suite runs the benchmark this way, on a
     copy of its session's warehouse; the figures of a real run come without it.
-    ``plain_dlt``: run step (f); without it ``plain_dlt_s`` is ``null`` with the reason."""
+    ``plain_dlt``: run step (f); without it ``plain_dlt_s`` is ``null`` with the reason.
+    ``results``: studies with results carry a ``resultsSection`` (about 15% of them, as in the
+    registry); without it no study has one (the data of the figures before results were loaded)."""
     from benchmarks.generate import generate
 
     def step_log(message: str) -> None:
         (work / f"partial-{n}.json").write_text(json.dumps(results, indent=2) + "\n")
         log(message)
 
-    data = work / f"data-{n}-{seed}"
+    data = work / (f"data-{n}-{seed}" if results else f"data-{n}-{seed}-no-results")
+    with_results = results
     results: dict[str, Any] = {"n": n, "seed": seed, "machine_before": machine()}
     manifest = data / "manifest.json"
-    if regenerate or not manifest.exists():
+    if regenerate or not manifest.exists() or json.loads(manifest.read_text()).get("results") != with_results:
         started = time.perf_counter()
-        generate(data, n, seed)
+        generate(data, n, seed, results=with_results)
         results["generate_seconds"] = round(time.perf_counter() - started, 2)
     results["data"] = json.loads(manifest.read_text())
     results["data"]["ctgov_ndjson_mb"] = round(
@@ -437,6 +441,7 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="write the data files again")
     parser.add_argument("--plain-dlt-cap-mb", type=int, default=8192, help="memory cap of step (f)")
     parser.add_argument("--no-plain-dlt", action="store_true", help="leave step (f) out")
+    parser.add_argument("--no-results", action="store_true", help="studies without results sections")
     parser.add_argument("--json", type=Path, help="also write the figures here (default: WORK/results-N.json)")
     args = parser.parse_args()
     results = bench(
@@ -447,6 +452,7 @@ def main() -> None:
         args.regenerate,
         plain_dlt=not args.no_plain_dlt,
         plain_dlt_cap_mb=args.plain_dlt_cap_mb,
+        results=not args.no_results,
     )
     print(describe(results))
     target = args.json or args.work / f"results-{args.n}.json"

@@ -70,15 +70,30 @@ QUERIES: dict[str, str] = {
 }
 
 
-def run_step(name: str, command: list[str], env: dict[str, str]) -> dict[str, Any]:
-    """Run one step as a child process; its wall time, peak RSS and exit status."""
+class StepTimedOut(RuntimeError):
+    """A step ran longer than its time limit and was stopped."""
+
+
+def run_step(name: str, command: list[str], env: dict[str, str], timeout: float | None = None) -> dict[str, Any]:
+    """Run one step as a child process; its wall time, peak RSS and exit status. A step still
+    running after ``timeout`` seconds is killed and raises :class:`StepTimedOut`."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    timer = None
+    if timeout:
+        import threading
+
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
     output_chunks = []
     assert process.stdout is not None
     for line in process.stdout:
         output_chunks.append(line)
     _, status, usage = os.wait4(process.pid, 0)
+    if timer is not None:
+        timer.cancel()
+        if not timer.is_alive() and time.perf_counter() - started >= timeout:
+            raise StepTimedOut(f"bench step {name} stopped after {timeout:.0f} s")
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     output = b"".join(output_chunks).decode("utf-8", "replace")
@@ -185,6 +200,26 @@ def plain_dlt_step(data: str, folder: str, cap_mb: str) -> None:
     print("RESULT " + json.dumps({"rows": pipeline.last_trace.last_normalize_info.row_counts.get("studies")}))
 
 
+def dbt_timing(target: Path) -> dict[str, Any]:
+    """What dbt's ``run_results.json`` says of a build: its nodes, the sum of their execution
+    times (the build's cost without dbt's start-up and parsing) per resource type, and the
+    elapsed time of the run (start-up excluded)."""
+    run = json.loads((target / "run_results.json").read_text())
+    kinds: dict[str, dict[str, float]] = {}
+    for result in run["results"]:
+        kind = kinds.setdefault(result["unique_id"].split(".")[0], {"nodes": 0, "seconds": 0.0})
+        kind["nodes"] += 1
+        kind["seconds"] += result["execution_time"]
+    return {
+        "nodes": len(run["results"]),
+        "node_seconds": round(sum(k["seconds"] for k in kinds.values()), 2),
+        "elapsed_seconds": round(run["elapsed_time"], 2),
+        "by_type": {
+            name: {"nodes": k["nodes"], "seconds": round(k["seconds"], 2)} for name, k in sorted(kinds.items())
+        },
+    }
+
+
 def _child(*args: str) -> list[str]:
     return [sys.executable, "-m", "benchmarks.bench", *args]
 
@@ -222,6 +257,7 @@ def bench(
     plain_dlt: bool = True,
     plain_dlt_cap_mb: int = 8192,
     results: bool = True,
+    plain_dlt_timeout: float | None = None,
 ) -> dict[str, Any]:
     """Generate (if needed) and run every step; returns the figures. The figures so far are
     written to ``WORK/partial-N.json`` before each step, so a run cut short still tells.
@@ -263,8 +299,13 @@ def bench(
         "CTW_DUCKDB_TEMP_DIRECTORY": str(warehouse / "tmp"),
         "RUNTIME__DLTHUB_TELEMETRY": "false",
     }
+    # dbt's run_results.json of each build step is read from here (a stable folder: dbt parses
+    # partially from the second build on).
+    target = Path(env.get("DBT_TARGET_PATH") or warehouse / "target")
+    env["DBT_TARGET_PATH"] = str(target)
     extract = [sys.executable, "-m", "ctw.cli", "extract", "ctgov", "--no-progress", "--input"]
-    build = [sys.executable, "-m", "ctw.cli", "build"]
+    # The production build: dbt's unit tests check SQL on fixtures, which CI does (make test).
+    build = [sys.executable, "-m", "ctw.cli", "build", "--no-unit-tests"]
     # The increment changed ClinicalTrials.gov data only: rebuild and test what reads it.
     increment_build = [*build, "--select", "source:ctgov+"]
 
@@ -301,6 +342,8 @@ def bench(
     step_log(f"(c) build: {results['build_command']} ...")
     step = run_step("build", build, env)
     results["build"] = {k: step[k] for k in ("seconds", "peak_rss_mb")}
+    results["build"]["dbt"] = dbt_timing(target)
+    results["build"]["dbt_startup_seconds"] = round(step["seconds"] - results["build"]["dbt"]["elapsed_seconds"], 2)
 
     step_log("(d) increment: 0.25% of studies changed, extract + build ...")
     step = run_step("increment_extract", extract + [str(data / "ctgov_increment")], env)
@@ -311,6 +354,7 @@ def bench(
     }
     step = run_step("increment_build", increment_build, env)
     increment.update({"build_seconds": step["seconds"], "build_peak_rss_mb": step["peak_rss_mb"]})
+    increment["build_dbt"] = dbt_timing(target)
     increment["seconds"] = round(increment["extract_seconds"] + increment["build_seconds"], 2)
     results["increment"] = increment
 
@@ -330,8 +374,14 @@ def bench(
             command = _child("--step", "plain_dlt", str(data), str(folder), str(plain_dlt_cap_mb))
             # glibc reserves a 64 MB malloc arena per thread, which the address-space cap counts:
             # without this, dlt's threads fail to start under the cap long before memory runs out.
-            step = run_step("plain_dlt", command, {**env, "MALLOC_ARENA_MAX": "2"})
+            step = run_step("plain_dlt", command, {**env, "MALLOC_ARENA_MAX": "2"}, plain_dlt_timeout)
             results["plain_dlt"] = {"seconds": step["seconds"], "peak_rss_mb": step["peak_rss_mb"], **_result(step)}
+        except StepTimedOut:
+            results["plain_dlt"] = {
+                "seconds": None,
+                "reason": f"not finished within {plain_dlt_timeout:.0f} s (stopped)",
+                "at_least_seconds": plain_dlt_timeout,
+            }
         except RuntimeError as failure:
             last = [line for line in str(failure).splitlines() if line.strip()][-1:]
             results["plain_dlt"] = {"seconds": None, "reason": f"failed under a {plain_dlt_cap_mb} MB cap: {last}"}
@@ -350,6 +400,8 @@ def bench(
             "build_s": results["build"]["seconds"],
             "increment_s": increment["seconds"],
             "plain_dlt_s": plain_s,
+            "build_node_s": results["build"]["dbt"]["node_seconds"],
+            "build_dbt_startup_s": results["build"]["dbt_startup_seconds"],
             "plain_dlt_reason": results["plain_dlt"].get("reason"),
             "ratio_extract_build_to_floor": round(full / floor_s, 2),
             "ratio_increment_to_floor": round(increment["seconds"] / floor_s, 2),
@@ -367,6 +419,11 @@ def bench(
             },
         }
     )
+    if results["plain_dlt"].get("at_least_seconds"):
+        # Stopped unfinished: the plain pipeline took at least this many times the extract.
+        results["ratio_plain_dlt_to_extract_at_least"] = round(
+            results["plain_dlt"]["at_least_seconds"] / max(results["extract"]["seconds"], 0.01), 2
+        )
     results["ratio_to_floor"] = round(full / max(results["floor"]["seconds"], 0.01), 1)
     results["peak_rss_mb_max"] = max(
         results["floor"]["peak_rss_mb"],
@@ -387,6 +444,7 @@ def _line(label: str, step: dict[str, Any]) -> str:
 def describe(results: dict[str, Any]) -> str:
     i = results["increment"]
     q = results["queries"]
+    kinds = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in results["build"]["dbt"]["by_type"].items())
     lines = [
         f"N = {results['n']} studies ({results['data']['ctgov_ndjson_mb']} MB NDJSON), "
         f"{results['machine_before']['cpus']} cores, {results['machine_before'].get('ram_gb')} GB RAM, "
@@ -394,6 +452,9 @@ def describe(results: dict[str, Any]) -> str:
         _line("(a) floor: DuckDB read_json", results["floor"]),
         _line("(b) extract (ctgov bulk)", results["extract"]),
         _line("(c) dbt build", results["build"]),
+        f"    dbt nodes: {results['build']['dbt']['nodes']}, node time {results['build']['dbt']['node_seconds']:.2f} s "
+        f"({kinds}); "
+        f"dbt start-up and parsing {results['build']['dbt_startup_seconds']:.2f} s",
         f"    (b)+(c) = {results['full_extract_build_seconds']:.2f} s = {results['ratio_to_floor']}x the floor",
         f"(d) weekly increment          {i['seconds']:8.2f} s   (extract {i['extract_seconds']:.2f} s, "
         f"build {i['build_seconds']:.2f} s; peak {max(i['extract_peak_rss_mb'], i['build_peak_rss_mb']):.1f} MB)",
@@ -441,6 +502,7 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="write the data files again")
     parser.add_argument("--plain-dlt-cap-mb", type=int, default=8192, help="memory cap of step (f)")
     parser.add_argument("--no-plain-dlt", action="store_true", help="leave step (f) out")
+    parser.add_argument("--plain-dlt-timeout", type=float, help="stop step (f) after this many seconds")
     parser.add_argument("--no-results", action="store_true", help="studies without results sections")
     parser.add_argument("--json", type=Path, help="also write the figures here (default: WORK/results-N.json)")
     args = parser.parse_args()
@@ -453,6 +515,7 @@ def main() -> None:
         plain_dlt=not args.no_plain_dlt,
         plain_dlt_cap_mb=args.plain_dlt_cap_mb,
         results=not args.no_results,
+        plain_dlt_timeout=args.plain_dlt_timeout,
     )
     print(describe(results))
     target = args.json or args.work / f"results-{args.n}.json"

@@ -23,6 +23,13 @@ def test_generator_is_seeded_and_streams_valid_and_invalid_studies(tmp_path):
         tmp_path / "b" / "ctgov" / "studies-00000.ndjson"
     ).read_bytes()
     assert 0 < first["studies"] - first["valid_studies"] < 20
+    # about 15% carry a results section, as in the registry (hasResults says which)
+    assert 20 <= first["studies_with_results"] <= 80
+    documents = [json.loads(line) for line in (tmp_path / "a" / "ctgov" / "studies-00000.ndjson").open()]
+    assert all(("resultsSection" in d) == d["hasResults"] for d in documents)
+    assert {"participantFlowModule", "outcomeMeasuresModule", "adverseEventsModule"} <= {
+        module for d in documents for module in d.get("resultsSection", {})
+    }
     # any study can be regenerated alone (the increment relies on it)
     vocab = Vocabulary()
     line = (tmp_path / "a" / "ctgov" / "studies-00000.ndjson").read_text().splitlines()[123]

@@ -383,8 +383,11 @@ def bench(
                 "at_least_seconds": plain_dlt_timeout,
             }
         except RuntimeError as failure:
-            last = [line for line in str(failure).splitlines() if line.strip()][-1:]
-            results["plain_dlt"] = {"seconds": None, "reason": f"failed under a {plain_dlt_cap_mb} MB cap: {last}"}
+            lines = [line.strip() for line in str(failure).splitlines() if line.strip()]
+            # The exception's own line (dlt ends with a warning about the partly loaded package).
+            errors = [line for line in lines if "Error" in line or "error:" in line.lower()]
+            reason = (errors or lines)[-1][:500] if lines else "no output"
+            results["plain_dlt"] = {"seconds": None, "reason": f"failed under a {plain_dlt_cap_mb} MB cap: {reason}"}
         shutil.rmtree(folder, ignore_errors=True)
     else:
         results["plain_dlt"] = {"seconds": None, "reason": "not run (bench(plain_dlt=False))"}

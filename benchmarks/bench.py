@@ -10,7 +10,8 @@ that child and its children, from ``os.wait4``) are its own:
                 reading the other generated formats (CSV; the ICTRP XML by Python's iterparse)
 (b) extract     the ctgov pipeline in bulk mode into a fresh warehouse (which holds, loaded
                 untimed before, the other sources' bundled samples: dbt builds every domain)
-(c) build       ``dbt build`` (models, snapshots, tests)
+(c) build       ``ctw build --no-unit-tests``: the production build (seeds, models, snapshots,
+                data tests; dbt's unit tests are CI's), with dbt's node time and start-up apart
 (d) increment   0.25% of studies with a later last-update date and another status:
                 extract + build of what reads ClinicalTrials.gov (``--select source:ctgov+``)
 (e) queries     KPI and search-like queries on the marts, p50/p95 over repeated runs

@@ -10,7 +10,8 @@ that child and its children, from ``os.wait4``) are its own:
                 reading the other generated formats (CSV; the ICTRP XML by Python's iterparse)
 (b) extract     the ctgov pipeline in bulk mode into a fresh warehouse (which holds, loaded
                 untimed before, the other sources' bundled samples: dbt builds every domain)
-(c) build       ``dbt build`` (models, snapshots, tests)
+(c) build       ``ctw build --no-unit-tests``: the production build (seeds, models, snapshots,
+                data tests; dbt's unit tests are CI's), with dbt's node time and start-up apart
 (d) increment   0.25% of studies with a later last-update date and another status:
                 extract + build of what reads ClinicalTrials.gov (``--select source:ctgov+``)
 (e) queries     KPI and search-like queries on the marts, p50/p95 over repeated runs
@@ -70,15 +71,30 @@ QUERIES: dict[str, str] = {
 }
 
 
-def run_step(name: str, command: list[str], env: dict[str, str]) -> dict[str, Any]:
-    """Run one step as a child process; its wall time, peak RSS and exit status."""
+class StepTimedOut(RuntimeError):
+    """A step ran longer than its time limit and was stopped."""
+
+
+def run_step(name: str, command: list[str], env: dict[str, str], timeout: float | None = None) -> dict[str, Any]:
+    """Run one step as a child process; its wall time, peak RSS and exit status. A step still
+    running after ``timeout`` seconds is killed and raises :class:`StepTimedOut`."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    timer = None
+    if timeout:
+        import threading
+
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
     output_chunks = []
     assert process.stdout is not None
     for line in process.stdout:
         output_chunks.append(line)
     _, status, usage = os.wait4(process.pid, 0)
+    if timer is not None:
+        timer.cancel()
+        if not timer.is_alive() and time.perf_counter() - started >= timeout:
+            raise StepTimedOut(f"bench step {name} stopped after {timeout:.0f} s")
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     output = b"".join(output_chunks).decode("utf-8", "replace")
@@ -185,6 +201,26 @@ def plain_dlt_step(data: str, folder: str, cap_mb: str) -> None:
     print("RESULT " + json.dumps({"rows": pipeline.last_trace.last_normalize_info.row_counts.get("studies")}))
 
 
+def dbt_timing(target: Path) -> dict[str, Any]:
+    """What dbt's ``run_results.json`` says of a build: its nodes, the sum of their execution
+    times (the build's cost without dbt's start-up and parsing) per resource type, and the
+    elapsed time of the run (start-up excluded)."""
+    run = json.loads((target / "run_results.json").read_text())
+    kinds: dict[str, dict[str, float]] = {}
+    for result in run["results"]:
+        kind = kinds.setdefault(result["unique_id"].split(".")[0], {"nodes": 0, "seconds": 0.0})
+        kind["nodes"] += 1
+        kind["seconds"] += result["execution_time"]
+    return {
+        "nodes": len(run["results"]),
+        "node_seconds": round(sum(k["seconds"] for k in kinds.values()), 2),
+        "elapsed_seconds": round(run["elapsed_time"], 2),
+        "by_type": {
+            name: {"nodes": k["nodes"], "seconds": round(k["seconds"], 2)} for name, k in sorted(kinds.items())
+        },
+    }
+
+
 def _child(*args: str) -> list[str]:
     return [sys.executable, "-m", "benchmarks.bench", *args]
 
@@ -221,6 +257,8 @@ def bench(
     base: Path | None = None,
     plain_dlt: bool = True,
     plain_dlt_cap_mb: int = 8192,
+    results: bool = True,
+    plain_dlt_timeout: float | None = None,
 ) -> dict[str, Any]:
     """Generate (if needed) and run every step; returns the figures. The figures so far are
     written to ``WORK/partial-N.json`` before each step, so a run cut short still tells.
@@ -229,19 +267,22 @@ def bench(
     copied instead of loading the other sources' samples; step (c) then builds only what reads
     ClinicalTrials.gov, as the increment does. The test suite runs the benchmark this way, on a
     copy of its session's warehouse; the figures of a real run come without it.
-    ``plain_dlt``: run step (f); without it ``plain_dlt_s`` is ``null`` with the reason."""
+    ``plain_dlt``: run step (f); without it ``plain_dlt_s`` is ``null`` with the reason.
+    ``results``: studies with results carry a ``resultsSection`` (about 15% of them, as in the
+    registry); without it no study has one (the data of the figures before results were loaded)."""
     from benchmarks.generate import generate
 
     def step_log(message: str) -> None:
         (work / f"partial-{n}.json").write_text(json.dumps(results, indent=2) + "\n")
         log(message)
 
-    data = work / f"data-{n}-{seed}"
+    data = work / (f"data-{n}-{seed}" if results else f"data-{n}-{seed}-no-results")
+    with_results = results
     results: dict[str, Any] = {"n": n, "seed": seed, "machine_before": machine()}
     manifest = data / "manifest.json"
-    if regenerate or not manifest.exists():
+    if regenerate or not manifest.exists() or json.loads(manifest.read_text()).get("results") != with_results:
         started = time.perf_counter()
-        generate(data, n, seed)
+        generate(data, n, seed, results=with_results)
         results["generate_seconds"] = round(time.perf_counter() - started, 2)
     results["data"] = json.loads(manifest.read_text())
     results["data"]["ctgov_ndjson_mb"] = round(
@@ -259,8 +300,13 @@ def bench(
         "CTW_DUCKDB_TEMP_DIRECTORY": str(warehouse / "tmp"),
         "RUNTIME__DLTHUB_TELEMETRY": "false",
     }
+    # dbt's run_results.json of each build step is read from here (a stable folder: dbt parses
+    # partially from the second build on).
+    target = Path(env.get("DBT_TARGET_PATH") or warehouse / "target")
+    env["DBT_TARGET_PATH"] = str(target)
     extract = [sys.executable, "-m", "ctw.cli", "extract", "ctgov", "--no-progress", "--input"]
-    build = [sys.executable, "-m", "ctw.cli", "build"]
+    # The production build: dbt's unit tests check SQL on fixtures, which CI does (make test).
+    build = [sys.executable, "-m", "ctw.cli", "build", "--no-unit-tests"]
     # The increment changed ClinicalTrials.gov data only: rebuild and test what reads it.
     increment_build = [*build, "--select", "source:ctgov+"]
 
@@ -297,6 +343,8 @@ def bench(
     step_log(f"(c) build: {results['build_command']} ...")
     step = run_step("build", build, env)
     results["build"] = {k: step[k] for k in ("seconds", "peak_rss_mb")}
+    results["build"]["dbt"] = dbt_timing(target)
+    results["build"]["dbt_startup_seconds"] = round(step["seconds"] - results["build"]["dbt"]["elapsed_seconds"], 2)
 
     step_log("(d) increment: 0.25% of studies changed, extract + build ...")
     step = run_step("increment_extract", extract + [str(data / "ctgov_increment")], env)
@@ -307,6 +355,7 @@ def bench(
     }
     step = run_step("increment_build", increment_build, env)
     increment.update({"build_seconds": step["seconds"], "build_peak_rss_mb": step["peak_rss_mb"]})
+    increment["build_dbt"] = dbt_timing(target)
     increment["seconds"] = round(increment["extract_seconds"] + increment["build_seconds"], 2)
     results["increment"] = increment
 
@@ -326,11 +375,20 @@ def bench(
             command = _child("--step", "plain_dlt", str(data), str(folder), str(plain_dlt_cap_mb))
             # glibc reserves a 64 MB malloc arena per thread, which the address-space cap counts:
             # without this, dlt's threads fail to start under the cap long before memory runs out.
-            step = run_step("plain_dlt", command, {**env, "MALLOC_ARENA_MAX": "2"})
+            step = run_step("plain_dlt", command, {**env, "MALLOC_ARENA_MAX": "2"}, plain_dlt_timeout)
             results["plain_dlt"] = {"seconds": step["seconds"], "peak_rss_mb": step["peak_rss_mb"], **_result(step)}
+        except StepTimedOut:
+            results["plain_dlt"] = {
+                "seconds": None,
+                "reason": f"not finished within {plain_dlt_timeout:.0f} s (stopped)",
+                "at_least_seconds": plain_dlt_timeout,
+            }
         except RuntimeError as failure:
-            last = [line for line in str(failure).splitlines() if line.strip()][-1:]
-            results["plain_dlt"] = {"seconds": None, "reason": f"failed under a {plain_dlt_cap_mb} MB cap: {last}"}
+            lines = [line.strip() for line in str(failure).splitlines() if line.strip()]
+            # The exception's own line (dlt ends with a warning about the partly loaded package).
+            errors = [line for line in lines if "Error" in line or "error:" in line.lower()]
+            reason = (errors or lines)[-1][:500] if lines else "no output"
+            results["plain_dlt"] = {"seconds": None, "reason": f"failed under a {plain_dlt_cap_mb} MB cap: {reason}"}
         shutil.rmtree(folder, ignore_errors=True)
     else:
         results["plain_dlt"] = {"seconds": None, "reason": "not run (bench(plain_dlt=False))"}
@@ -346,6 +404,8 @@ def bench(
             "build_s": results["build"]["seconds"],
             "increment_s": increment["seconds"],
             "plain_dlt_s": plain_s,
+            "build_node_s": results["build"]["dbt"]["node_seconds"],
+            "build_dbt_startup_s": results["build"]["dbt_startup_seconds"],
             "plain_dlt_reason": results["plain_dlt"].get("reason"),
             "ratio_extract_build_to_floor": round(full / floor_s, 2),
             "ratio_increment_to_floor": round(increment["seconds"] / floor_s, 2),
@@ -363,6 +423,11 @@ def bench(
             },
         }
     )
+    if results["plain_dlt"].get("at_least_seconds"):
+        # Stopped unfinished: the plain pipeline took at least this many times the extract.
+        results["ratio_plain_dlt_to_extract_at_least"] = round(
+            results["plain_dlt"]["at_least_seconds"] / max(results["extract"]["seconds"], 0.01), 2
+        )
     results["ratio_to_floor"] = round(full / max(results["floor"]["seconds"], 0.01), 1)
     results["peak_rss_mb_max"] = max(
         results["floor"]["peak_rss_mb"],
@@ -383,6 +448,7 @@ def _line(label: str, step: dict[str, Any]) -> str:
 def describe(results: dict[str, Any]) -> str:
     i = results["increment"]
     q = results["queries"]
+    kinds = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in results["build"]["dbt"]["by_type"].items())
     lines = [
         f"N = {results['n']} studies ({results['data']['ctgov_ndjson_mb']} MB NDJSON), "
         f"{results['machine_before']['cpus']} cores, {results['machine_before'].get('ram_gb')} GB RAM, "
@@ -390,6 +456,9 @@ def describe(results: dict[str, Any]) -> str:
         _line("(a) floor: DuckDB read_json", results["floor"]),
         _line("(b) extract (ctgov bulk)", results["extract"]),
         _line("(c) dbt build", results["build"]),
+        f"    dbt nodes: {results['build']['dbt']['nodes']}, node time {results['build']['dbt']['node_seconds']:.2f} s "
+        f"({kinds}); "
+        f"dbt start-up and parsing {results['build']['dbt_startup_seconds']:.2f} s",
         f"    (b)+(c) = {results['full_extract_build_seconds']:.2f} s = {results['ratio_to_floor']}x the floor",
         f"(d) weekly increment          {i['seconds']:8.2f} s   (extract {i['extract_seconds']:.2f} s, "
         f"build {i['build_seconds']:.2f} s; peak {max(i['extract_peak_rss_mb'], i['build_peak_rss_mb']):.1f} MB)",
@@ -437,6 +506,8 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="write the data files again")
     parser.add_argument("--plain-dlt-cap-mb", type=int, default=8192, help="memory cap of step (f)")
     parser.add_argument("--no-plain-dlt", action="store_true", help="leave step (f) out")
+    parser.add_argument("--plain-dlt-timeout", type=float, help="stop step (f) after this many seconds")
+    parser.add_argument("--no-results", action="store_true", help="studies without results sections")
     parser.add_argument("--json", type=Path, help="also write the figures here (default: WORK/results-N.json)")
     args = parser.parse_args()
     results = bench(
@@ -447,6 +518,8 @@ def main() -> None:
         args.regenerate,
         plain_dlt=not args.no_plain_dlt,
         plain_dlt_cap_mb=args.plain_dlt_cap_mb,
+        results=not args.no_results,
+        plain_dlt_timeout=args.plain_dlt_timeout,
     )
     print(describe(results))
     target = args.json or args.work / f"results-{args.n}.json"

@@ -11,7 +11,10 @@ What it writes under ``--out``:
     how fields nest) and seed the vocabularies; counts of conditions, sites, outcomes, text
     lengths, partial dates, statuses and phases follow the registry's rough distributions, with
     the registry's messiness (stray whitespace, country spellings, duplicated conditions,
-    stub records) and ~0.5% records that break a validation rule.
+    stub records) and ~0.5% records that break a validation rule. Studies with ``hasResults``
+    (about 15%, as in the registry) carry a ``resultsSection`` made from one of the bundled
+    real records' results (participant flow, baseline, outcome measures, adverse events, more
+    info) with other numbers; a few are a few hundred kB (``--no-results`` leaves them out).
 ``ctgov.zip`` (with ``--zip``)
     the same studies as one JSON file per study, like the official bulk download.
 ``ctgov_increment/studies-increment.ndjson``
@@ -47,6 +50,14 @@ INCREMENT_FRACTION = 0.0025
 LAST_BASE_UPDATE = date(2026, 11, 14)
 INCREMENT_UPDATE = "2026-11-21"
 INVALID_SHARE = 0.005
+# Share of results sections made several times longer than the largest bundled one
+# (real records with many outcome measures and adverse events reach a few hundred kB).
+LARGE_RESULTS_SHARE = 0.04
+# Values in results sections that hold a number as text: varied per study.
+_NUMBER_KEYS = frozenset(
+    "numSubjects value lowerLimit upperLimit spread numAffected numAtRisk numEvents pValue "
+    "paramValue ciLowerLimit ciUpperLimit dispersionValue estimateComment".split()
+)
 
 # (value, weight) pairs: rough shares of the registry.
 STATUSES = [
@@ -303,8 +314,65 @@ def nct_id(index: int) -> str:
     return f"NCT{(index * 13 + 102) % 100_000_000:08d}"
 
 
-def make_study(index: int, seed: int, vocab: Vocabulary) -> tuple[dict[str, Any], bool]:
-    """Study number ``index`` and whether it is meant to pass validation."""
+_RESULT_TEMPLATES: list[dict[str, Any]] = []
+
+
+def _result_templates() -> list[dict[str, Any]]:
+    """The results sections of the bundled real records (read once)."""
+    if not _RESULT_TEMPLATES:
+        for path in sorted(TEMPLATE_DIR.glob("*.json")):
+            section = json.loads(path.read_text(encoding="utf-8")).get("resultsSection")
+            if section:
+                _RESULT_TEMPLATES.append(section)
+    return _RESULT_TEMPLATES
+
+
+def _vary(node: Any, rng: random.Random, key: str = "") -> Any:
+    """A copy of ``node`` with every number written as text under a value key drawn again
+    (whole numbers stay whole, decimals keep their places); everything else as it was."""
+    if isinstance(node, dict):
+        return {k: _vary(v, rng, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_vary(v, rng, key) for v in node]
+    if key in _NUMBER_KEYS and isinstance(node, str) and node[:1].isdigit():
+        whole, dot, places = node.partition(".")
+        if whole.isdigit() and (not dot or places.isdigit()):
+            number = float(node) * (0.5 + rng.random())
+            return f"{number:.{len(places)}f}" if dot else str(round(number))
+    return node
+
+
+def make_results(rng: random.Random) -> dict[str, Any]:
+    """A ``resultsSection``: a bundled real record's, numbers drawn again; a few are made
+    several times longer by repeating its outcome measures and adverse events at other time points."""
+    templates = _result_templates()
+    section = _vary(templates[rng.randrange(len(templates))], rng)
+    if rng.random() < LARGE_RESULTS_SHARE:
+        section = _vary(max(templates, key=lambda t: len(json.dumps(t))), rng)
+        copies = rng.randint(2, 3)
+        outcomes = section["outcomeMeasuresModule"]["outcomeMeasures"]
+        section["outcomeMeasuresModule"]["outcomeMeasures"] = outcomes + [
+            {**_vary(o, rng), "title": f"{o.get('title', 'Outcome')}, week {4 * k}", "type": "OTHER_PRE_SPECIFIED"}
+            for k in range(1, copies + 1)
+            for o in outcomes
+        ]
+        events = section.get("adverseEventsModule", {})
+        for kind in ("seriousEvents", "otherEvents"):
+            if events.get(kind):
+                events[kind] = events[kind] + [
+                    {**_vary(e, rng), "term": f"{e.get('term', 'Event')} (grade {k + 1})"}
+                    for k in range(1, copies + 1)
+                    for e in events[kind]
+                ]
+    return section
+
+
+def make_study(
+    index: int, seed: int, vocab: Vocabulary, results: bool = True
+) -> tuple[dict[str, Any], bool]:
+    """Study number ``index`` and whether it is meant to pass validation. A study with
+    ``hasResults`` (30% of completed ones, ~15% of all, as in the registry) carries a
+    ``resultsSection`` unless ``results`` is false (then ``hasResults`` is false too)."""
     rng = random.Random(seed * 1_000_003 + index)
     study_id = nct_id(index)
     first_submit = _day(rng, date(2000, 1, 1), date(2026, 9, 1))
@@ -465,6 +533,11 @@ def make_study(index: int, seed: int, vocab: Vocabulary) -> tuple[dict[str, Any]
         },
         "hasResults": status == "COMPLETED" and rng.random() < 0.3,
     }
+    if document["hasResults"] and results:
+        # Its own generator, so the rest of the study is the same with or without results.
+        document["resultsSection"] = make_results(random.Random((seed * 1_000_003 + index) * 31 + 17))
+    else:
+        document["hasResults"] = False
 
     if rng.random() >= INVALID_SHARE:
         return document, True
@@ -485,22 +558,24 @@ def make_study(index: int, seed: int, vocab: Vocabulary) -> tuple[dict[str, Any]
     return document, False
 
 
-def iter_studies(n: int, seed: int) -> Iterator[tuple[int, dict[str, Any], bool]]:
+def iter_studies(n: int, seed: int, results: bool = True) -> Iterator[tuple[int, dict[str, Any], bool]]:
     vocab = Vocabulary()
     for index in range(n):
-        document, valid = make_study(index, seed, vocab)
+        document, valid = make_study(index, seed, vocab, results)
         yield index, document, valid
 
 
-def write_ctgov(out: Path, n: int, seed: int, shard_size: int = SHARD_SIZE, as_zip: bool = False) -> dict[str, int]:
+def write_ctgov(
+    out: Path, n: int, seed: int, shard_size: int = SHARD_SIZE, as_zip: bool = False, results: bool = True
+) -> dict[str, int]:
     """NDJSON shards (and optionally a zip of per-study files); returns counts."""
     folder = out / "ctgov"
     folder.mkdir(parents=True, exist_ok=True)
     archive = zipfile.ZipFile(out / "ctgov.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1) if as_zip else None
     shard = None
-    valid_count = 0
+    valid_count = with_results = 0
     try:
-        for index, document, valid in iter_studies(n, seed):
+        for index, document, valid in iter_studies(n, seed, results):
             if index % shard_size == 0:
                 if shard:
                     shard.close()
@@ -510,12 +585,13 @@ def write_ctgov(out: Path, n: int, seed: int, shard_size: int = SHARD_SIZE, as_z
             if archive is not None:
                 archive.writestr(f"{nct_id(index)}.json", line)
             valid_count += valid
+            with_results += "resultsSection" in document
     finally:
         if shard:
             shard.close()
         if archive is not None:
             archive.close()
-    return {"studies": n, "valid_studies": valid_count}
+    return {"studies": n, "valid_studies": valid_count, "studies_with_results": with_results}
 
 
 def increment_indices(n: int, seed: int, fraction: float = INCREMENT_FRACTION) -> list[int]:
@@ -523,7 +599,9 @@ def increment_indices(n: int, seed: int, fraction: float = INCREMENT_FRACTION) -
     return sorted(random.Random(seed + 7).sample(range(n), min(count, n)))
 
 
-def write_increment(out: Path, n: int, seed: int, fraction: float = INCREMENT_FRACTION) -> dict[str, int]:
+def write_increment(
+    out: Path, n: int, seed: int, fraction: float = INCREMENT_FRACTION, results: bool = True
+) -> dict[str, int]:
     """The studies a weekly run sees: a later last-update date and another status."""
     folder = out / "ctgov_increment"
     folder.mkdir(parents=True, exist_ok=True)
@@ -531,7 +609,7 @@ def write_increment(out: Path, n: int, seed: int, fraction: float = INCREMENT_FR
     written = 0
     with (folder / "studies-increment.ndjson").open("w", encoding="utf-8") as handle:
         for index in increment_indices(n, seed, fraction):
-            document, valid = make_study(index, seed, vocab)
+            document, valid = make_study(index, seed, vocab, results)
             if not valid:
                 continue
             status_module = document["protocolSection"]["statusModule"]
@@ -737,17 +815,24 @@ def write_omop(out: Path, persons: int, seed: int) -> dict[str, int]:
 
 
 def generate(
-    out: Path, n: int, seed: int = 42, only: str | None = None, as_zip: bool = False, shard_size: int = SHARD_SIZE
+    out: Path,
+    n: int,
+    seed: int = 42,
+    only: str | None = None,
+    as_zip: bool = False,
+    shard_size: int = SHARD_SIZE,
+    results: bool = True,
 ) -> dict[str, int]:
-    """Write every data set for ``n`` studies; ``only='ctgov'`` skips the other sources."""
+    """Write every data set for ``n`` studies; ``only='ctgov'`` skips the other sources;
+    ``results=False`` writes studies without results sections."""
     out.mkdir(parents=True, exist_ok=True)
-    counts = write_ctgov(out, n, seed, shard_size, as_zip)
-    counts.update(write_increment(out, n, seed))
+    counts = write_ctgov(out, n, seed, shard_size, as_zip, results)
+    counts.update(write_increment(out, n, seed, results=results))
     if only != "ctgov":
         counts.update(write_ictrp(out, n, seed, shard_size))
         counts.update(write_hospital(out, 4 * n, seed))
         counts.update(write_omop(out, max(n // 5, 10), seed))
-    (out / "manifest.json").write_text(json.dumps({"n": n, "seed": seed, **counts}, indent=2))
+    (out / "manifest.json").write_text(json.dumps({"n": n, "seed": seed, "results": results, **counts}, indent=2))
     return counts
 
 
@@ -759,8 +844,9 @@ def main() -> None:
     parser.add_argument("--only", choices=["ctgov"], help="generate only ClinicalTrials.gov studies")
     parser.add_argument("--zip", action="store_true", help="also write ctgov.zip of per-study JSON files")
     parser.add_argument("--shard-size", type=int, default=SHARD_SIZE)
+    parser.add_argument("--no-results", action="store_true", help="studies without results sections")
     args = parser.parse_args()
-    counts = generate(args.out, args.n, args.seed, args.only, args.zip, args.shard_size)
+    counts = generate(args.out, args.n, args.seed, args.only, args.zip, args.shard_size, not args.no_results)
     print(json.dumps(counts))
 
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import dlt
@@ -133,6 +134,46 @@ def _decode(raw: bytes) -> str:
         raise UnicodeDecodeError(
             exc.encoding, exc.object, exc.start, exc.end, f"{exc.reason}; the file looks {guess}"
         ) from None
+
+
+# Bytes read at a time when a text file is checked or streamed line by line.
+STREAM_CHUNK_BYTES = 8 * 1024 * 1024
+
+
+def is_utf8_file(path: Path) -> bool:
+    """Whether :func:`decode_bytes` would read the whole file as UTF-8 (with or without its BOM):
+    no other BOM, no NUL in its first 4 kB (UTF-16 without a BOM is not asked for then), and every
+    byte sequence valid UTF-8. Read in chunks: memory stays flat however large the file."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        if b"\x00" in head or any(head.startswith(bom) for bom, _ in BOMS):
+            return False
+        handle.seek(0)
+        try:
+            while chunk := handle.read(STREAM_CHUNK_BYTES):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def iter_utf8_lines(path: Path, location: str) -> Iterator[str]:
+    """The lines of a UTF-8 file (see :func:`is_utf8_file`), read one at a time, exactly as
+    ``decode_bytes(raw).splitlines()`` gives them: its BOM dropped, the control characters of
+    the rule removed (counted in one warning naming ``location``), split where ``str.splitlines``
+    splits. One line is in memory at a time, where ``decode_bytes`` holds the whole file."""
+    removed = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle):
+            text = raw.decode("utf-8-sig" if number == 0 else "utf-8")
+            if CONTROL_CHARACTERS.search(text):
+                text, count = without_controls(text)
+                removed += count
+            yield from text.splitlines()
+    if removed:
+        log.warning("%s: %d control characters removed from the text", location, removed)
 
 
 def undecodable_reason(raw: bytes, exc: UnicodeDecodeError) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from extract import settings
 from extract.files import ControlCharacters
@@ -72,9 +73,19 @@ def make_pipeline(name: str, dataset_name: str, progress: Any = None) -> dlt.Pip
             progress=progress,
         )
     settings.duckdb_path().parent.mkdir(parents=True, exist_ok=True)
+    settings.duckdb_temp_dir().mkdir(parents=True, exist_ok=True)
+    # The load's memory is bounded (a merge spills to disk beyond it), as dbt's connection is.
+    credentials = DuckDbCredentials(
+        str(settings.duckdb_path()),
+        global_config={
+            "memory_limit": settings.load_memory_limit(),
+            "temp_directory": str(settings.duckdb_temp_dir()),
+            "preserve_insertion_order": False,
+        },
+    )
     return dlt.pipeline(
         pipeline_name=name,
-        destination=dlt.destinations.duckdb(credentials=str(settings.duckdb_path())),
+        destination=dlt.destinations.duckdb(credentials=credentials),
         dataset_name=dataset_name,
         pipelines_dir=str(settings.pipelines_dir()),
         progress=progress,

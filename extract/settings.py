@@ -40,6 +40,14 @@ def duckdb_temp_dir() -> Path:
     return _path_from_env("CTW_DUCKDB_TEMP_DIRECTORY", "warehouse/tmp")
 
 
+def load_memory_limit() -> str:
+    """DuckDB's memory limit while dlt loads the extracted files into the warehouse
+    (``CTW_LOAD_MEMORY_LIMIT``): merging a table sorts and joins it, which without a limit takes
+    up to 80% of the machine's memory at registry scale; with one DuckDB spills to
+    :func:`duckdb_temp_dir`."""
+    return os.environ.get("CTW_LOAD_MEMORY_LIMIT", "1GB")
+
+
 def dbt_target_dir() -> Path:
     """Where dbt writes manifest.json, run_results.json and the docs site: ``DBT_TARGET_PATH``
     (dbt's own variable for ``--target-path``) or ``target/`` in the project."""

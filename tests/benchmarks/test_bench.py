@@ -23,6 +23,13 @@ def test_generator_is_seeded_and_streams_valid_and_invalid_studies(tmp_path):
         tmp_path / "b" / "ctgov" / "studies-00000.ndjson"
     ).read_bytes()
     assert 0 < first["studies"] - first["valid_studies"] < 20
+    # about 15% carry a results section, as in the registry (hasResults says which)
+    assert 20 <= first["studies_with_results"] <= 80
+    documents = [json.loads(line) for line in (tmp_path / "a" / "ctgov" / "studies-00000.ndjson").open()]
+    assert all(("resultsSection" in d) == d["hasResults"] for d in documents)
+    assert {"participantFlowModule", "outcomeMeasuresModule", "adverseEventsModule"} <= {
+        module for d in documents for module in d.get("resultsSection", {})
+    }
     # any study can be regenerated alone (the increment relies on it)
     vocab = Vocabulary()
     line = (tmp_path / "a" / "ctgov" / "studies-00000.ndjson").read_text().splitlines()[123]
@@ -37,7 +44,9 @@ def test_benchmark_reports_every_figure_at_a_tiny_n(built_warehouse, monkeypatch
     work = Warehouse("bench").reset()
     monkeypatch.setenv("DBT_TARGET_PATH", str(work.target))
     results = bench(200, work.root, repeats=3, log=lambda _: None, base=built_warehouse.root, plain_dlt=False)
-    assert results["build_command"] == "ctw build --select source:ctgov+"
+    assert results["build_command"] == "ctw build --no-unit-tests --select source:ctgov+"
+    assert results["build"]["dbt"]["nodes"] > 0 and "unit_test" not in results["build"]["dbt"]["by_type"]
+    assert 0 < results["build_node_s"] < results["build_s"]
     for step in ("floor", "extract", "build"):
         assert results[step]["seconds"] > 0 and results[step]["peak_rss_mb"] > 0, step
     assert results["floor"]["rows"] == 200

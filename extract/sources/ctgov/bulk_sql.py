@@ -38,7 +38,7 @@ WS_SQL = "'" + _WHITESPACE + "'"
 
 PARSER_MEMORY_LIMIT = "1GB"
 # Characters of JSON text per batch (a batch is parsed into a few copies inside the limit above).
-BATCH_MAX_CHARS = 32_000_000
+BATCH_MAX_CHARS = 16_000_000
 
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 FULL_DATE = r"^\d{4}-\d{2}-\d{2}$"

@@ -12,7 +12,7 @@ from typing import Any
 
 from requests import Response
 
-from extract.files import decode_bytes, undecodable_reason
+from extract.files import decode_bytes, is_utf8_file, iter_utf8_lines, undecodable_reason
 from extract.inputs import InputPath, head_text
 
 from .models import Study
@@ -236,8 +236,22 @@ def iter_bulk_texts(files: list[InputPath]) -> Iterator[tuple[str, str] | Unread
             with zipfile.ZipFile(file.path) as archive:
                 for name in sorted(n for n in archive.namelist() if n.lower().endswith(BULK_SUFFIXES)):
                     yield from _texts(f"{file.location}!{name}", archive.read(name))
+        elif file.location.endswith((".ndjson", ".jsonl")) and is_utf8_file(file.path):
+            # Line by line: a JSON lines file can hold the whole registry.
+            yield from _ndjson_texts(file)
         else:
             yield from _texts(file.location, file.read_bytes())
+
+
+def _ndjson_texts(file: InputPath) -> Iterator[tuple[str, str] | UnreadableDocument]:
+    """What :func:`_texts` gives for a UTF-8 JSON lines file, streamed (one line in memory)."""
+    blank = True
+    for number, line in enumerate(iter_utf8_lines(file.path, file.location), start=1):
+        if line.strip():
+            blank = False
+            yield f"{file.location}:{number}", line
+    if blank:
+        yield UnreadableDocument(file.location, "empty file: no data rows")
 
 
 def iter_bulk(files: list[InputPath]) -> Iterator[StudyDocument | UnreadableDocument]:

@@ -3,6 +3,7 @@ pydantic path, on the bundled real records and on messy variants of them."""
 
 from __future__ import annotations
 
+import codecs
 import copy
 import json
 from pathlib import Path
@@ -10,8 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract.files import is_utf8_file
+from extract.inputs import InputPath
 from extract.runner import extract_source
 from extract.sources.ctgov.bulk_sql import BulkParser, iter_batches
+from extract.sources.ctgov.helpers import UnreadableDocument, _texts, iter_bulk_texts
 from extract.sources.ctgov.results import RESULT_TABLES
 
 from .conftest import STUDY_FILES, last_update, load_studies
@@ -231,3 +235,29 @@ def test_batches_are_cut_by_count_or_by_characters():
     documents = [(str(i), "x" * 10) for i in range(10)]
     assert [len(b) for b in iter_batches(iter(documents), 4, max_chars=25)] == [3, 3, 3, 1]
     assert [len(b) for b in iter_batches(iter(documents), 4, max_chars=1_000)] == [4, 4, 2]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"a": 1}\n{"b": 2}\n',
+        codecs.BOM_UTF8 + b'{"a": 1}\r\n\r\n{"b": "\xc3\xa9"}',  # BOM, CRLF, a blank line, no final newline
+        b'{"a": "x\x1cy"}\n\x0b\n{"c": "\xe2\x80\xa8z"}\n',  # controls removed; U+2028 splits, as splitlines does
+        b'{"a": 1}\r{"b": 2}\r\r\n',
+        b"  \n\n \r\n",  # blank: one "empty file" row
+        b'{"a": 1}\n\xff{"b": 2}\n',  # not UTF-8: read whole, the file refused with the offset
+        codecs.BOM_UTF16_LE + '{"a": 1}\n'.encode("utf-16-le"),  # UTF-16: read whole
+    ],
+)
+def test_json_lines_files_are_streamed_with_the_texts_of_a_whole_read(tmp_path, raw):
+    # A JSON lines file is read line by line (memory bounded by a line, not the file); what it
+    # gives is exactly what decoding the whole file and splitting it gives.
+    path = tmp_path / "studies.ndjson"
+    path.write_bytes(raw)
+
+    def plain(items):
+        return [(item.location, item.reason) if isinstance(item, UnreadableDocument) else item for item in items]
+
+    streamed = plain(iter_bulk_texts([InputPath(path, "studies.ndjson")]))
+    assert streamed == plain(_texts("studies.ndjson", raw))
+    assert is_utf8_file(path) == (b"\xff" not in raw and not raw.startswith(codecs.BOM_UTF16_LE))

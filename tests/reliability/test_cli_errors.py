@@ -109,7 +109,9 @@ def test_publish_without_a_server_is_one_line(capsys, no_server, empty_warehouse
 
 def test_debug_shows_the_traceback(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CTW_DUCKDB_PATH", str(tmp_path))
-    monkeypatch.delenv("CTW_DEBUG", raising=False)
+    # Set, not deleted: monkeypatch then takes back the CTW_DEBUG=1 that --debug writes, which
+    # would otherwise let tracebacks through in every later test of this worker.
+    monkeypatch.setenv("CTW_DEBUG", "0")
     with pytest.raises(Exception):  # noqa: B017 - whatever DuckDB raises, it is not swallowed
         run_cli(["--debug", "kpis"])
 

@@ -156,5 +156,21 @@
             {%- do found.append({'schema': source.schema, 'identifier': source.identifier, 'depth': parts | length}) -%}
         {%- endif -%}
     {%- endfor -%}
+    {#- An ancestor no model reads is not declared (raw_ema.reports): its view is made all the same,
+        from dlt's stored schema, since its children's views read it. -#}
+    {%- set names = [] -%}
+    {%- for entry in found -%}
+        {%- do names.append(entry.schema ~ '.' ~ entry.identifier) -%}
+    {%- endfor -%}
+    {%- for child in found | list if child.depth > 1 -%}
+        {%- set parts = child.identifier.split('__') -%}
+        {%- for depth in range(1, parts | length) -%}
+            {%- set ancestor = parts[:depth] | join('__') -%}
+            {%- if (child.schema ~ '.' ~ ancestor) not in names -%}
+                {%- do names.append(child.schema ~ '.' ~ ancestor) -%}
+                {%- do found.append({'schema': child.schema, 'identifier': ancestor, 'depth': depth}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
     {{ return(found) }}
 {%- endmacro %}

@@ -57,12 +57,14 @@ INCREMENTAL = (
     "fct_outcome_measurement",
     "fct_outcome_analysis",
     "fct_adverse_event",
+    "int_trials__registry_identifiers",
+    "int_trials__sponsors_compared",
 )
 SELECT = (
     *INCREMENTAL,
-    "int_trials__registry_identifiers",
     "int_trials__registry_records",
     "int_trials__result_rows_rejected",
+    "dim_sponsor",
 )
 # When a row was written, not what it holds: left out of the comparison.
 STAMPS = ("built_at", "resolved_at", "linked_at")

@@ -1,4 +1,10 @@
-{{ config(materialized="table") }}
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="delete+insert",
+    unique_key=["stated_by", "record_id"],
+    on_schema_change="append_new_columns",
+    pre_hook="{% if is_incremental() and not stored_with_column() %}delete from {{ this }}{% endif %}",
+) }}
 
 {#-
     Every identifier any registry record states, its own and the ones it lists, read with the
@@ -16,6 +22,15 @@
     Text no pattern reads ("Nil known", grant numbers, sponsor protocol codes) keeps a NULL
     canonical_id: it never links and is listed in rpt_unlinked_registry_identifiers.
     A table: the pattern join is the costly step, and edges, records and reports all read it.
+
+    Incremental (DuckDB; a plain table on Spark, see docs/performance.md): a build reads every
+    stated identifier (a pass over the staging views, without the patterns), compares the keys
+    (stated_by, record_id, source_field, raw_identifier) with the stored ones both ways, and
+    reads again with the patterns only the records with a key added or gone, and the
+    ClinicalTrials.gov studies loaded since its last build (a secondary ID's domain says what
+    it can hold, and is not in the key); their rows replace the stored ones (delete+insert on
+    (stated_by, record_id)). A record that vanishes from its registry entirely keeps its rows
+    until `ctw build --full-refresh`, as in int_trials__registry_id_edges.
 -#}
 with
 
@@ -260,10 +275,75 @@ cleaned as (
 
 ),
 
+{% if is_incremental() %}
+    stored as (
+
+        select
+            stated_by,
+            record_id,
+            source_field,
+            raw_identifier
+        from {{ this }}
+
+    ),
+
+    stated_keys as (
+
+        select
+            stated_by,
+            record_id,
+            source_field,
+            raw_identifier
+        from cleaned
+
+    ),
+
+    changed_records as (
+
+        {#- Records with a key the stored table lacks, or a stored key they lost; and the
+            ClinicalTrials.gov studies loaded since the last build. -#}
+        select distinct
+            stated_by,
+            record_id
+        from (
+            select * from stated_keys
+            except
+            select * from stored
+        ) as added
+        union
+        select distinct
+            stated_by,
+            record_id
+        from (
+            select * from stored
+            except
+            select * from stated_keys
+        ) as dropped
+        union
+        select
+            'ctgov' as stated_by,
+            nct_id as record_id
+        from ctgov_studies
+        where extracted_at > {{ trials_watermark() }}
+
+    ),
+{% endif %}
+to_read as (
+
+    select cleaned.*
+    from cleaned
+    {% if is_incremental() %}
+        inner join changed_records
+            on cleaned.stated_by = changed_records.stated_by
+                and cleaned.record_id = changed_records.record_id
+    {% endif %}
+
+),
+
 matched as (
 
     select
-        cleaned.*,
+        to_read.*,
         patterns.registry as id_registry,
         patterns.id_form,
         patterns.pattern,
@@ -272,17 +352,17 @@ matched as (
         patterns.group_separator,
         patterns.group_case,
         row_number() over (
-            partition by cleaned.stated_by, cleaned.record_id, cleaned.source_field, cleaned.raw_identifier
+            partition by to_read.stated_by, to_read.record_id, to_read.source_field, to_read.raw_identifier
             order by patterns.priority
         ) as match_rank
-    from cleaned
+    from to_read
     left join patterns
-        on (patterns.applies_to = 'any' or cleaned.id_kind = patterns.applies_to)
+        on (patterns.applies_to = 'any' or to_read.id_kind = patterns.applies_to)
             and (
                 patterns.keyword is null
-                or cleaned.identifier_key like {{ dbt.concat(["'%'", 'patterns.keyword', "'%'"]) }}
+                or to_read.identifier_key like {{ dbt.concat(["'%'", 'patterns.keyword', "'%'"]) }}
             )
-            and {{ regexp_like('cleaned.identifier_key', 'patterns.pattern') }}
+            and {{ regexp_like('to_read.identifier_key', 'patterns.pattern') }}
 
 ),
 
@@ -324,7 +404,10 @@ final as (
         source_field,
         raw_identifier,
         id_registry,
-        id_form
+        id_form,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from parsed
 

@@ -113,9 +113,16 @@ def _without_controls_noted(text: str, location: str | None) -> str:
 
 
 def _decode(raw: bytes) -> str:
-    for bom, codec in BOMS:
-        if raw.startswith(bom):
+    # UTF-16-LE's mark is the start of UTF-32-LE's: UTF-16 text whose first character is NUL
+    # begins with UTF-32's mark. When the longer mark's codec cannot read the bytes, the next
+    # mark that fits is tried; the last one's error is raised.
+    marked = [codec for bom, codec in BOMS if raw.startswith(bom)]
+    for position, codec in enumerate(marked):
+        try:
             return raw.decode(codec)
+        except UnicodeDecodeError:
+            if position == len(marked) - 1:
+                raise
     utf16 = bomless_utf16(raw)
     if utf16:
         try:

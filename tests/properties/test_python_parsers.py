@@ -104,6 +104,9 @@ def test_text_round_trips_through_every_encoding_marked_by_a_bom(text, encoding)
     # followed by "\xc2\x80" reads as two UTF-16 characters): such bytes are ambiguous, and
     # bomless_utf16 decides them. UTF-8 files with a stray NUL: test_bad_input_boundary.py (nul_*).
     assume(encoding != "utf-8" or "\x00" not in text)
+    # UTF-16 text that starts with NUL starts with UTF-32-LE's mark (FF FE 00 00): read as UTF-32
+    # when that decodes, as UTF-16 otherwise; only the second is sure to round-trip.
+    assume(encoding != "utf-16" or not text.startswith("\x00"))
     # The control characters of the rule are removed as the text is decoded.
     assert decode_bytes(text.encode(encoding)) == without_controls(text.removeprefix("\ufeff"))[0]
 

@@ -319,15 +319,28 @@ def build(
     unit_tests: Annotated[
         bool, typer.Option(help="run the dbt unit tests too (they test SQL logic on fixtures, not the data)")
     ] = True,
+    data_only: Annotated[
+        bool,
+        typer.Option(
+            "--data-only",
+            help="only data changed since the last build (no model, seed or macro): views are not re-created, their tests run",
+        ),
+    ] = False,
 ) -> None:
     """Run ``dbt build`` (seeds, models, snapshots, tests) on the warehouse.
 
     ``--no-unit-tests`` is the production build: unit tests check the models' SQL on fixed
     inputs, which CI does on every change; a data load cannot make them fail, and they are a
-    quarter of a full build's node time (docs/performance.md)."""
+    quarter of a full build's node time (docs/performance.md).
+
+    ``--data-only`` is the weekly update's build (with ``--select source:ctgov+``, say): a view
+    shows new rows without being made again, so views are left out and the tests on them kept
+    (dbt's indirect selection ``empty``: the tests selected are those the selection reaches)."""
     args = ["build"]
     if select:
         args += ["--select", select]
+    if data_only:
+        args += ["--exclude", "config.materialized:view", "--indirect-selection", "empty"]
     if full_refresh:
         args.append("--full-refresh")
     if not unit_tests:

@@ -85,3 +85,44 @@
             or trial_id not in (select trial_id from {{ ref('int_trials__identity_resolved') }})
     {%- endif -%}
 {%- endmacro %}
+
+{% macro only_changed_studies(column='nct_id', keyword='where', most_listed=10000) -%}
+    {#- A where clause (or, with keyword='and', a further condition) keeping the
+        ClinicalTrials.gov studies of the changed trials on an incremental build; nothing
+        otherwise. For a staging import CTE: the NCT IDs are read when the model compiles and
+        written as a list of literals, which DuckDB pushes into the raw table's scan (a subquery
+        would be joined only after the view's columns are computed for every row); beyond
+        `most_listed` studies, a subquery. In a unit test (`this` is a fixture) the watermark
+        is a subquery: every study is kept there, and only_changed_trials() does the filtering. -#}
+    {%- if not execute -%}
+        {%- set parents = [ref('int_trials__identity_resolved'), ref('int_trials__registry_records')] -%}
+    {%- endif -%}
+    {%- set since = trials_watermark() if is_incremental() else none -%}
+    {#- Never built (or stored empty): every study has changed. -#}
+    {%- if since is not none and '1900-01-01' not in since -%}
+        {%- set studies_sql -%}
+            select changed_studies.registry_id
+            from {{ ref('int_trials__identity_resolved') }} as changed_studies
+            where changed_studies.id_registry = 'ctgov'
+                and changed_studies.trial_id in ({{ changed_trials(since) }})
+        {%- endset -%}
+        {%- set studies = run_query(studies_sql ~ ' limit ' ~ (most_listed + 1)).columns[0].values() -%}
+        {%- if studies | length > most_listed -%}
+            {{ keyword }} {{ column }} in ({{ studies_sql }})
+        {%- elif not studies -%}
+            {{ keyword }} 1 = 0
+        {%- else -%}
+            {{ keyword }} {{ column }} in ('{{ studies | join("', '") }}')
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_changed_studies() -%}
+    {#- Pre-hook of a model keyed on the ClinicalTrials.gov study rather than the trial: the
+        stored rows of the changed trials' studies go; the model then appends theirs. -#}
+    {%- if is_incremental() and not stored_with_column() -%}
+        delete from {{ this }}
+    {%- elif is_incremental() -%}
+        delete from {{ this }} {{ only_changed_studies() }}
+    {%- endif -%}
+{%- endmacro %}

@@ -59,11 +59,11 @@ INCREMENTAL = (
     "fct_adverse_event",
     "int_trials__registry_identifiers",
     "int_trials__sponsors_compared",
+    "int_trials__result_rows_rejected",
 )
 SELECT = (
     *INCREMENTAL,
     "int_trials__registry_records",
-    "int_trials__result_rows_rejected",
     "dim_sponsor",
 )
 # When a row was written, not what it holds: left out of the comparison.

@@ -16,6 +16,7 @@ with
 ctgov_conditions as (
 
     select * from {{ ref('stg_ctgov__conditions') }}
+    {{ only_changed_studies() }}
 
 ),
 

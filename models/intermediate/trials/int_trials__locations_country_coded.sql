@@ -20,6 +20,7 @@ with
 ctgov_locations as (
 
     select * from {{ ref('stg_ctgov__locations') }}
+    {{ only_changed_studies() }}
 
 ),
 

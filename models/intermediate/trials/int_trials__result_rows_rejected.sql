@@ -2,43 +2,54 @@
     a group its module does not declare (or a module that declares none), a count that is not a
     whole number. A p-value that holds no number ("NA") is listed too, but its analysis stays in
     the mart with a NULL p-value (is_excluded false). The rest of the study's results load. -#}
-{{ config(materialized="table") }}
+{{ config(
+    materialized="table" if target.type == "spark" else "incremental",
+    incremental_strategy="append",
+    on_schema_change="append_new_columns",
+    pre_hook="{{ delete_changed_studies() }}",
+) }}
 
 with
 
 result_groups as (
 
     select * from {{ ref('stg_ctgov__result_groups') }}
+    {{ only_changed_studies() }}
 
 ),
 
 flow_counts as (
 
     select * from {{ ref('stg_ctgov__flow_counts') }}
+    {{ only_changed_studies() }}
 
 ),
 
 baseline_measurements as (
 
     select * from {{ ref('stg_ctgov__baseline_measurements') }}
+    {{ only_changed_studies() }}
 
 ),
 
 outcome_measurements as (
 
     select * from {{ ref('stg_ctgov__outcome_measurements') }}
+    {{ only_changed_studies() }}
 
 ),
 
 outcome_analyses as (
 
     select * from {{ ref('stg_ctgov__outcome_analyses') }}
+    {{ only_changed_studies() }}
 
 ),
 
 adverse_events as (
 
     select * from {{ ref('stg_ctgov__adverse_events') }}
+    {{ only_changed_studies() }}
 
 ),
 
@@ -189,7 +200,10 @@ final as (
         rejection_reason,
 
         ----------  booleans
-        field_name <> 'p_value' as is_excluded
+        field_name <> 'p_value' as is_excluded,
+
+        ----------  timestamps
+        {{ build_started_at() }} as built_at
 
     from (
         select * from group_rejections

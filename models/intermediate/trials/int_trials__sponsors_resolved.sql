@@ -22,6 +22,7 @@ with
 ctgov_sponsors as (
 
     select * from {{ ref('stg_ctgov__sponsors') }}
+    {{ only_changed_studies() }}
 
 ),
 

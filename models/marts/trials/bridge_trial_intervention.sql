@@ -11,6 +11,7 @@ interventions as (
 
     select * from {{ ref('stg_ctgov__interventions') }}
     where intervention_key is not null
+        {{ only_changed_studies(keyword='and') }}
 
 ),
 

@@ -10,12 +10,14 @@ with
 result_groups as (
 
     select * from {{ ref('stg_ctgov__result_groups') }}
+    {{ only_changed_studies() }}
 
 ),
 
 arm_groups as (
 
     select * from {{ ref('stg_ctgov__arm_groups') }}
+    {{ only_changed_studies() }}
 
 ),
 

@@ -10,6 +10,7 @@ with
 results as (
 
     select * from {{ ref('stg_ctgov__results') }}
+    {{ only_changed_studies() }}
 
 ),
 

@@ -10,12 +10,14 @@ with
 adverse_events as (
 
     select * from {{ ref('stg_ctgov__adverse_events') }}
+    {{ only_changed_studies() }}
 
 ),
 
 results as (
 
     select * from {{ ref('stg_ctgov__results') }}
+    {{ only_changed_studies() }}
 
 ),
 

@@ -10,6 +10,7 @@ with
 measurements as (
 
     select * from {{ ref('stg_ctgov__baseline_measurements') }}
+    {{ only_changed_studies() }}
 
 ),
 

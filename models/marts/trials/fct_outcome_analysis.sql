@@ -10,12 +10,14 @@ with
 analyses as (
 
     select * from {{ ref('stg_ctgov__outcome_analyses') }}
+    {{ only_changed_studies() }}
 
 ),
 
 outcomes as (
 
     select * from {{ ref('stg_ctgov__outcome_measures') }}
+    {{ only_changed_studies() }}
 
 ),
 

@@ -10,12 +10,14 @@ with
 measurements as (
 
     select * from {{ ref('stg_ctgov__outcome_measurements') }}
+    {{ only_changed_studies() }}
 
 ),
 
 outcomes as (
 
     select * from {{ ref('stg_ctgov__outcome_measures') }}
+    {{ only_changed_studies() }}
 
 ),
 

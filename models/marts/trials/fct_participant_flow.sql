@@ -10,6 +10,7 @@ with
 flow_counts as (
 
     select * from {{ ref('stg_ctgov__flow_counts') }}
+    {{ only_changed_studies() }}
 
 ),
 

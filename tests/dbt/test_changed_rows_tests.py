@@ -98,7 +98,8 @@ def test_data_tests_read_the_studies_loaded_since_the_last_tested_load(built_war
     child = subprocess.run(
         [
             sys.executable,
-            __file__,
+            "-m",
+            "tests.dbt.test_changed_rows_tests",
             str(scratch.path),
             str(scratch.root / "increments"),
             str(built_warehouse.target / "partial_parse.msgpack"),

@@ -323,7 +323,8 @@ def build(
         bool,
         typer.Option(
             "--data-only",
-            help="only data changed since the last build (no model, seed or macro): views are not re-created, their tests run",
+            help="only data changed since the last build (no model, seed or macro): "
+            "views are not made again, their tests run",
         ),
     ] = False,
 ) -> None:

@@ -18,9 +18,11 @@
 
 {% macro trials_watermark() -%}
     {#- When the model was last built: max(built_at) of the stored rows, read once when the model
-        compiles (before its pre-hook deletes any row) and written into the SQL as a literal. In
-        a unit test `this` is the fixture (a string): read it there. An empty table counts as
-        never built. -#}
+        compiles (before its pre-hook deletes any row) and written into the SQL as a literal; for
+        a table stored without a row, when the build that wrote it started
+        (record_incremental_build()). In a unit test `this` is the fixture (a string): read it
+        there. A table never built, or stored empty before builds were noted, counts as never
+        built. -#}
     {%- set never = to_timestamp_ntz("'1900-01-01 00:00:00'") -%}
     {%- if this is string -%}
         {{- return('coalesce((select max(built_at) from ' ~ this ~ '), ' ~ never ~ ')') -}}
@@ -32,9 +34,42 @@
         'select cast(max(built_at) as ' ~ dbt.type_string() ~ ') from ' ~ this
     ).columns[0].values()[0] -%}
     {%- if stored is none -%}
+        {%- set stored = last_incremental_build() -%}
+    {%- endif -%}
+    {%- if stored is none -%}
         {{- return(never) -}}
     {%- endif -%}
     {{- return(to_timestamp_ntz("'" ~ stored ~ "'")) -}}
+{%- endmacro %}
+
+{% macro incremental_builds_relation() -%}
+    {{- return(api.Relation.create(database=target.database, schema=target.schema, identifier='dbt_incremental_builds')) -}}
+{%- endmacro %}
+
+{% macro record_incremental_build() -%}
+    {#- Post-hook of every model (dbt_project.yml): an incremental model notes the start of the
+        build that wrote it, so that one stored without a row still has a watermark (a study
+        with no rejected results row is the rule, not the exception). Nothing for other models
+        and on spark, where no model is incremental. -#}
+    {%- if execute and target.type != 'spark' and config.get('materialized') == 'incremental' -%}
+        {%- set builds = incremental_builds_relation() -%}
+        create table if not exists {{ builds }} (model_name {{ dbt.type_string() }}, built_at {{ dbt.type_timestamp() }});
+        delete from {{ builds }} where model_name = '{{ this.identifier }}';
+        insert into {{ builds }} values ('{{ this.identifier }}', {{ build_started_at() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro last_incremental_build() -%}
+    {#- When the model was last built, from record_incremental_build(); none if never noted. -#}
+    {%- set builds = incremental_builds_relation() -%}
+    {%- if adapter.get_relation(database=builds.database, schema=builds.schema, identifier=builds.identifier) is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set found = run_query(
+        'select cast(max(built_at) as ' ~ dbt.type_string() ~ ') from ' ~ builds
+        ~ " where model_name = '" ~ this.identifier ~ "'"
+    ).columns[0].values()[0] -%}
+    {{- return(found) -}}
 {%- endmacro %}
 
 {% macro stored_with_column(column='built_at') -%}

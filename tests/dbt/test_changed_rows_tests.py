@@ -12,6 +12,9 @@ changes). Then, in one child process reading the session build's parsed project:
 2. The new study's title is put back: every ClinicalTrials.gov staging test passes, and the
    stored load moves to the increment's.
 3. Tested again with nothing loaded since: the tests read no row.
+
+An incremental model stored without a row (`int_trials__result_rows_rejected`, emptied) still
+reads only the changed studies: its watermark is when the build that wrote it ran.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ pytestmark = pytest.mark.dbt
 
 NEW_STUDY, EARLIER_STUDY = "NCT00716976", "NCT00465816"
 TEST = "not_null_stg_ctgov__studies_brief_title"
+EMPTY_MODEL = "int_trials__result_rows_rejected"
 
 
 def _tested_load(path: Path) -> str | None:
@@ -81,6 +85,16 @@ def _tests(path: Path, project: Path, scratch: Path, parsed: Path) -> dict:
             "tested_load": _tested_load(path),
         }
 
+    # An incremental model stored without a row keeps a watermark: the build noted when it ran.
+    with duckdb.connect(str(path)) as connection:
+        (schema,) = connection.execute(
+            "select table_schema from information_schema.tables where table_name = ?", [EMPTY_MODEL]
+        ).fetchone()
+        connection.execute(f'delete from "{schema}"."{EMPTY_MODEL}"')
+    compiled = runner.invoke(["compile", "--select", EMPTY_MODEL, *folders])
+    DuckDBConnectionManager.close_all_connections()
+    report["empty_model_sql"] = compiled.result.results[0].node.compiled_code
+
     _blank_titles(path, NEW_STUDY, EARLIER_STUDY)
     report["blanked"] = tests("stg_ctgov__studies")
     _restore_title(path, NEW_STUDY)
@@ -124,6 +138,12 @@ def test_data_tests_read_the_studies_loaded_since_the_last_tested_load(built_war
     assert restored["success"] and restored["failures"] == 0
     assert restored["filter"] == f"where nct_id in ('{NEW_STUDY}')"
     assert restored["tested_load"] == increment
+
+    # Its staging reads keep the changed studies only (none had been built since: `1 = 0`), where
+    # a table without a watermark read every study.
+    empty_model_sql = report["empty_model_sql"]
+    assert "stg_ctgov__adverse_events" in empty_model_sql
+    assert empty_model_sql.count("1 = 0") + empty_model_sql.count("nct_id in ('") >= 6
 
     again = report["again"]
     assert again["success"] and again["filter"] == "where 1 = 0"

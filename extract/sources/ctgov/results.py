@@ -89,10 +89,11 @@ def _text(value: Any) -> str | None:
 
 
 class _Walker:
-    """Collects rows per table and the places whose shape is not what the API documents."""
+    """Collects rows per table (tuples of texts in the table's column order) and the places whose
+    shape is not what the API documents."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in RESULT_TABLES}
+        self.tables: dict[str, list[tuple[str | None, ...]]] = {name: [] for name in RESULT_TABLES}
         self.problems: list[tuple[str, str]] = []
 
     def obj(self, value: Any, path: str) -> dict[str, Any]:
@@ -118,7 +119,16 @@ class _Walker:
 
     def add(self, table: str, **values: Any) -> None:
         get = values.get
-        self.tables[table].append({column: _text(get(column)) for column in RESULT_TABLES[table]})
+        self.tables[table].append(tuple([_text(get(column)) for column in RESULT_TABLES[table]]))
+
+    def head(self, table: str, tail: tuple[str, ...], **values: Any) -> tuple[str | None, ...]:
+        """The texts of a table's columns before ``tail`` (its last columns), for the rows that
+        share them: each row is then ``head + `` the texts of its own ``tail`` values."""
+        columns = RESULT_TABLES[table]
+        if columns[len(columns) - len(tail) :] != tail:
+            raise ValueError(f"{tail} are not the last columns of {table}")
+        get = values.get
+        return tuple([_text(get(column)) for column in columns[: len(columns) - len(tail)]])
 
 
 def _groups(w: _Walker, module: str, groups: Any, path: str, outcome_index: int | None = None) -> None:
@@ -141,25 +151,36 @@ def _groups(w: _Walker, module: str, groups: Any, path: str, outcome_index: int 
         )
 
 
+# The columns of each row of a list whose rows share the other columns (see _Walker.head).
+DENOM_TAIL = ("group_code", "value")
+MEASUREMENT_TAIL = ("group_code", "value", "spread", "lower_limit", "upper_limit", "measurement_comment")
+FLOW_TAIL = ("group_code", "num_subjects", "count_comment")
+EVENT_TAIL = ("group_code", "num_events", "num_affected", "num_at_risk")
+
+
 def _denoms(w: _Walker, module: str, denoms: Any, path: str, **where: Any) -> None:
+    rows = w.tables["result_denoms"]
     for d, denom in w.objects(denoms, path):
+        head = w.head("result_denoms", DENOM_TAIL, result_module=module, units=denom.get("units"), **where)
         for _, count in w.objects(denom.get("counts"), f"{path}[{d}].counts"):
-            w.add("result_denoms", result_module=module, units=denom.get("units"),
-                  group_code=count.get("groupId"), value=count.get("value"), **where)
+            rows.append((*head, _text(count.get("groupId")), _text(count.get("value"))))
 
 
 def _measurements(w: _Walker, table: str, classes: Any, path: str, denom_module: str, **measure: Any) -> None:
+    rows = w.tables[table]
     for c, klass in w.objects(classes, path):
         _denoms(w, denom_module, klass.get("denoms"), f"{path}[{c}].denoms", class_index=c,
                 **{k: v for k, v in measure.items() if k in ("outcome_index", "measure_index")})
         for g, category in w.objects(klass.get("categories"), f"{path}[{c}].categories"):
+            head = w.head(
+                table, MEASUREMENT_TAIL, class_index=c, class_title=klass.get("title"), category_index=g,
+                category_title=category.get("title"), **measure,
+            )
             for _, m in w.objects(category.get("measurements"), f"{path}[{c}].categories[{g}].measurements"):
-                w.add(
-                    table, class_index=c, class_title=klass.get("title"), category_index=g,
-                    category_title=category.get("title"), group_code=m.get("groupId"), value=m.get("value"),
-                    spread=m.get("spread"), lower_limit=m.get("lowerLimit"), upper_limit=m.get("upperLimit"),
-                    measurement_comment=m.get("comment"), **measure,
-                )
+                rows.append((
+                    *head, _text(m.get("groupId")), _text(m.get("value")), _text(m.get("spread")),
+                    _text(m.get("lowerLimit")), _text(m.get("upperLimit")), _text(m.get("comment")),
+                ))
 
 
 FLOW_LISTS = (("milestone", "milestones", "achievements"), ("drop_withdraw", "dropWithdraws", "reasons"))
@@ -167,14 +188,18 @@ FLOW_LISTS = (("milestone", "milestones", "achievements"), ("drop_withdraw", "dr
 
 def _flow(w: _Walker, flow: dict[str, Any], path: str) -> None:
     _groups(w, "participant_flow", flow.get("groups"), f"{path}.groups")
+    rows = w.tables["flow_counts"]
     for p, period in w.objects(flow.get("periods"), f"{path}.periods"):
         for kind, key, inner in FLOW_LISTS:
             for t, item in w.objects(period.get(key), f"{path}.periods[{p}].{key}"):
+                head = w.head(
+                    "flow_counts", FLOW_TAIL, period_index=p, period_title=period.get("title"), count_kind=kind,
+                    type_index=t, count_type=item.get("type"),
+                )
                 for _, count in w.objects(item.get(inner), f"{path}.periods[{p}].{key}[{t}].{inner}"):
-                    w.add(
-                        "flow_counts", period_index=p, period_title=period.get("title"), count_kind=kind,
-                        type_index=t, count_type=item.get("type"), group_code=count.get("groupId"),
-                        num_subjects=count.get("numSubjects"), count_comment=count.get("comment"),
+                    rows.append(
+                        (*head, _text(count.get("groupId")), _text(count.get("numSubjects")),
+                         _text(count.get("comment")))
                     )
 
 
@@ -230,21 +255,35 @@ def _outcomes(w: _Walker, outcomes: dict[str, Any], path: str) -> None:
 
 def _adverse_events(w: _Walker, events: dict[str, Any], path: str) -> None:
     _groups(w, "adverse_events", events.get("eventGroups"), f"{path}.eventGroups")
+    rows = w.tables["adverse_events"]
     for kind, key in (("serious", "seriousEvents"), ("other", "otherEvents")):
         for e, event in w.objects(events.get(key), f"{path}.{key}"):
+            head = w.head(
+                "adverse_events", EVENT_TAIL, event_kind=kind, event_index=e, term=event.get("term"),
+                organ_system=event.get("organSystem"), source_vocabulary=event.get("sourceVocabulary"),
+                assessment_type=event.get("assessmentType"), event_notes=event.get("notes"),
+            )
             for _, stat in w.objects(event.get("stats"), f"{path}.{key}[{e}].stats"):
-                w.add(
-                    "adverse_events", event_kind=kind, event_index=e, term=event.get("term"),
-                    organ_system=event.get("organSystem"), source_vocabulary=event.get("sourceVocabulary"),
-                    assessment_type=event.get("assessmentType"), event_notes=event.get("notes"),
-                    group_code=stat.get("groupId"), num_events=stat.get("numEvents"),
-                    num_affected=stat.get("numAffected"), num_at_risk=stat.get("numAtRisk"),
-                )
+                rows.append((
+                    *head, _text(stat.get("groupId")), _text(stat.get("numEvents")),
+                    _text(stat.get("numAffected")), _text(stat.get("numAtRisk")),
+                ))
+
+
+Rows = dict[str, list[tuple[str | None, ...]]]
 
 
 def results_rows(document: Any) -> tuple[dict[str, list[dict[str, Any]]], list[tuple[str, str]]]:
     """Rows of every results table (without the linking columns) for one study document, and
     the (JSON path, reason) of each part whose shape could not be read."""
+    tables, problems = results_tuples(document)
+    return {name: [dict(zip(RESULT_TABLES[name], row, strict=True)) for row in rows]
+            for name, rows in tables.items()}, problems
+
+
+def results_tuples(document: Any) -> tuple[Rows, list[tuple[str, str]]]:
+    """:func:`results_rows` with each row a tuple of texts in its table's column order (what the
+    bulk fast path turns into columns)."""
     w = _Walker()
     if not isinstance(document, dict):
         return w.tables, w.problems

@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from .models import AGE_PATTERN, FIELD_PATHS, LIST_PATHS, NO_AGE, Study, latest_posting_date
-from .results import RESULT_TABLES, Rows, results_tuples
+from .results import RESULT_TABLES, Rows, results_tuples, text_column
 
 # Characters Python's str.strip() removes (pydantic's str_strip_whitespace uses it).
 _WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
@@ -414,7 +414,7 @@ class BulkParser:
         """The results tables of the accepted studies (and their design's arm groups), shaped by
         the same Python code as the per-record path (:mod:`.results`) from the document's parsed
         text, and linked to the study as the per-record path links them."""
-        rows: dict[str, list[tuple[str | None, ...]]] = {name: [] for name in RESULT_TABLES}
+        rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in RESULT_TABLES}
         links: dict[str, tuple[list[str], list[str], list[str], list[int], list[str]]] = {
             name: ([], [], [], [], []) for name in RESULT_TABLES
         }
@@ -442,13 +442,13 @@ class BulkParser:
                 problems.append((location, nct_id, found))
         for name, table_rows in rows.items():
             nct_ids, updates, parents, indexes, ids = links[name]
-            # Column by column (rows transposed by zip): pa.Table.from_pylist costs ten times as
-            # much on these wide rows.
+            # Column by column (rows transposed by zip), each made text at once: pa.Table.from_pylist
+            # costs ten times as much on these wide rows.
             values = list(zip(*table_rows, strict=True)) or [()] * len(RESULT_TABLES[name])
             parent_ids = pa.array(parents, pa.string())
             tables[f"studies__{name}"] = pa.table({
                 "nct_id": pa.array(nct_ids, pa.string()),
-                **{c: pa.array(v, pa.string()) for c, v in zip(RESULT_TABLES[name], values, strict=True)},
+                **{c: text_column(v) for c, v in zip(RESULT_TABLES[name], values, strict=True)},
                 "last_update_post_date": pa.array(updates, pa.string()),
                 "_dlt_parent_id": parent_ids,
                 "_dlt_root_id": parent_ids,

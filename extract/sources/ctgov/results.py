@@ -16,8 +16,11 @@ Each table is a child table of ``studies`` like the protocol's lists (``_dlt_par
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 RESULTS_PATH = "resultsSection"
 
@@ -88,12 +91,36 @@ def _text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+# Characters str.strip() removes: what utf8_trim removes from a column of texts.
+_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+def text_column(values: Sequence[Any]) -> pa.Array:
+    """:func:`_text` of every value, as an Arrow string array: a column of texts, integers or
+    booleans (and nulls) is converted by Arrow at once, any other column value by value."""
+    try:
+        array = pa.array(values)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):  # mixed, or not text
+        array = None
+    if array is not None:
+        kind = array.type
+        if pa.types.is_string(kind):
+            return pc.utf8_trim(array, characters=_WHITESPACE)
+        if pa.types.is_null(kind):
+            return pa.nulls(len(array), pa.string())
+        # str() of an integer, "true"/"false" of a boolean: what _text gives.
+        if kind == pa.int64() or pa.types.is_boolean(kind):
+            return pc.cast(array, pa.string())
+    return pa.array([_text(value) for value in values], pa.string())
+
+
 class _Walker:
-    """Collects rows per table (tuples of texts in the table's column order) and the places whose
-    shape is not what the API documents."""
+    """Collects rows per table (tuples of JSON values in the table's column order, made text by
+    :func:`_text` or :func:`text_column`) and the places whose shape is not what the API
+    documents."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, list[tuple[str | None, ...]]] = {name: [] for name in RESULT_TABLES}
+        self.tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in RESULT_TABLES}
         self.problems: list[tuple[str, str]] = []
 
     def obj(self, value: Any, path: str) -> dict[str, Any]:
@@ -119,16 +146,16 @@ class _Walker:
 
     def add(self, table: str, **values: Any) -> None:
         get = values.get
-        self.tables[table].append(tuple([_text(get(column)) for column in RESULT_TABLES[table]]))
+        self.tables[table].append(tuple([get(column) for column in RESULT_TABLES[table]]))
 
-    def head(self, table: str, tail: tuple[str, ...], **values: Any) -> tuple[str | None, ...]:
-        """The texts of a table's columns before ``tail`` (its last columns), for the rows that
-        share them: each row is then ``head + `` the texts of its own ``tail`` values."""
+    def head(self, table: str, tail: tuple[str, ...], **values: Any) -> tuple[Any, ...]:
+        """The values of a table's columns before ``tail`` (its last columns), for the rows that
+        share them: each row is then ``head + `` its own ``tail`` values."""
         columns = RESULT_TABLES[table]
         if columns[len(columns) - len(tail) :] != tail:
             raise ValueError(f"{tail} are not the last columns of {table}")
         get = values.get
-        return tuple([_text(get(column)) for column in columns[: len(columns) - len(tail)]])
+        return tuple([get(column) for column in columns[: len(columns) - len(tail)]])
 
 
 def _groups(w: _Walker, module: str, groups: Any, path: str, outcome_index: int | None = None) -> None:
@@ -163,7 +190,7 @@ def _denoms(w: _Walker, module: str, denoms: Any, path: str, **where: Any) -> No
     for d, denom in w.objects(denoms, path):
         head = w.head("result_denoms", DENOM_TAIL, result_module=module, units=denom.get("units"), **where)
         for _, count in w.objects(denom.get("counts"), f"{path}[{d}].counts"):
-            rows.append((*head, _text(count.get("groupId")), _text(count.get("value"))))
+            rows.append((*head, count.get("groupId"), count.get("value")))
 
 
 def _measurements(w: _Walker, table: str, classes: Any, path: str, denom_module: str, **measure: Any) -> None:
@@ -178,8 +205,8 @@ def _measurements(w: _Walker, table: str, classes: Any, path: str, denom_module:
             )
             for _, m in w.objects(category.get("measurements"), f"{path}[{c}].categories[{g}].measurements"):
                 rows.append((
-                    *head, _text(m.get("groupId")), _text(m.get("value")), _text(m.get("spread")),
-                    _text(m.get("lowerLimit")), _text(m.get("upperLimit")), _text(m.get("comment")),
+                    *head, m.get("groupId"), m.get("value"), m.get("spread"),
+                    m.get("lowerLimit"), m.get("upperLimit"), m.get("comment"),
                 ))
 
 
@@ -198,8 +225,8 @@ def _flow(w: _Walker, flow: dict[str, Any], path: str) -> None:
                 )
                 for _, count in w.objects(item.get(inner), f"{path}.periods[{p}].{key}[{t}].{inner}"):
                     rows.append(
-                        (*head, _text(count.get("groupId")), _text(count.get("numSubjects")),
-                         _text(count.get("comment")))
+                        (*head, count.get("groupId"), count.get("numSubjects"),
+                         count.get("comment"))
                     )
 
 
@@ -265,25 +292,25 @@ def _adverse_events(w: _Walker, events: dict[str, Any], path: str) -> None:
             )
             for _, stat in w.objects(event.get("stats"), f"{path}.{key}[{e}].stats"):
                 rows.append((
-                    *head, _text(stat.get("groupId")), _text(stat.get("numEvents")),
-                    _text(stat.get("numAffected")), _text(stat.get("numAtRisk")),
+                    *head, stat.get("groupId"), stat.get("numEvents"),
+                    stat.get("numAffected"), stat.get("numAtRisk"),
                 ))
 
 
-Rows = dict[str, list[tuple[str | None, ...]]]
+Rows = dict[str, list[tuple[Any, ...]]]
 
 
 def results_rows(document: Any) -> tuple[dict[str, list[dict[str, Any]]], list[tuple[str, str]]]:
     """Rows of every results table (without the linking columns) for one study document, and
     the (JSON path, reason) of each part whose shape could not be read."""
     tables, problems = results_tuples(document)
-    return {name: [dict(zip(RESULT_TABLES[name], row, strict=True)) for row in rows]
+    return {name: [{c: _text(v) for c, v in zip(RESULT_TABLES[name], row, strict=True)} for row in rows]
             for name, rows in tables.items()}, problems
 
 
 def results_tuples(document: Any) -> tuple[Rows, list[tuple[str, str]]]:
-    """:func:`results_rows` with each row a tuple of texts in its table's column order (what the
-    bulk fast path turns into columns)."""
+    """:func:`results_rows` with each row a tuple of the JSON values in its table's column order,
+    not yet text (the bulk fast path makes each column text at once, :func:`text_column`)."""
     w = _Walker()
     if not isinstance(document, dict):
         return w.tables, w.problems

@@ -373,6 +373,7 @@ def repeated_key(seen: dict[str, str], key: str | None, location: str, *, source
 # and break consumers (PostgreSQL refuses NUL in text; a CSV cell with one is unreadable).
 CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 CONTROL_CHARACTERS = re.compile(CONTROL_PATTERN)
+CONTROL_BYTES = re.compile(CONTROL_PATTERN.encode("ascii"))
 
 
 def without_controls(text: str) -> tuple[str, int]:
@@ -436,6 +437,11 @@ class ControlCharacters:
 
         kind = array.type
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            data = array.buffers()[2]
+            # One scan of the bytes behind the whole array: in UTF-8 these bytes are only ever
+            # the control characters themselves, so a clean buffer is a clean array.
+            if data is None or not CONTROL_BYTES.search(memoryview(data)):
+                return array
             pattern = CONTROL_PATTERN
             counts = pc.count_substring_regex(array, pattern)
             removed = pc.sum(counts).as_py() or 0

@@ -28,8 +28,9 @@ from extract.runner import Extraction, SourceSpec
 from extract.schema_hints import column_hints, conform_arrow
 from extract.settings import DEMO_DATA_DIR
 
-from .bulk_sql import BulkParser, child_column_hints, iter_batches
+from .bulk_sql import BulkDocument, BulkParser, child_column_hints, iter_batches
 from .helpers import (
+    NOT_STRICT_JSON,
     StudyDocument,
     UnreadableDocument,
     has_nested_child_tables,
@@ -40,13 +41,13 @@ from .helpers import (
     now_utc,
     page_checker,
     parse_text,
-    parses_strictly,
+    strict_json,
     study_id,
     study_rows,
     sweep_orphans,
 )
 from .models import Study, StudyRejected, parse_study
-from .results import linked_results_rows, result_column_hints
+from .results import linked_results_rows, result_column_hints, results_tuples
 from .settings import (
     BULK_BATCH_SIZE,
     BULK_MAX_DOCUMENT_CHARS,
@@ -220,14 +221,19 @@ def _bulk_with_duckdb(files: list[InputPath], batch_size: int, extracted_at: dat
     # through the per-record path.
     per_record: list[StudyDocument | UnreadableDocument] = []
 
-    def texts() -> Iterator[tuple[str, str]]:
+    def texts() -> Iterator[BulkDocument]:
         for item in iter_bulk_texts(files):
             if isinstance(item, UnreadableDocument):
                 per_record.append(item)
-            elif len(item[1]) <= BULK_MAX_DOCUMENT_CHARS and parses_strictly(item[1]):
-                yield item
+                continue
+            location, text = item
+            document = strict_json(text) if len(text) <= BULK_MAX_DOCUMENT_CHARS else NOT_STRICT_JSON
+            if document is NOT_STRICT_JSON:
+                per_record.extend(parse_text(location, text))
             else:
-                per_record.extend(parse_text(*item))
+                # The results section is shaped from this parse (the one that checks for
+                # duplicated keys); only the rows are kept, and only an accepted study's are loaded.
+                yield location, text, results_tuples(document)
 
     try:
         for batch in iter_batches(texts(), batch_size):

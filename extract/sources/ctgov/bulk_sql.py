@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from .models import AGE_PATTERN, FIELD_PATHS, LIST_PATHS, NO_AGE, Study, latest_posting_date
-from .results import RESULT_TABLES, linked_results_rows
+from .results import RESULT_TABLES, Rows, results_tuples, text_column
 
 # Characters Python's str.strip() removes (pydantic's str_strip_whitespace uses it).
 _WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
@@ -316,6 +316,11 @@ _CHILD_KEYS: dict[str, dict[str, Any]] = {
 }
 
 
+# (location, JSON text), optionally with the document's results rows and problems
+# (:func:`.results.results_tuples` of its parsed text; computed here when not given).
+BulkDocument = tuple[str, str] | tuple[str, str, tuple[Rows, list[tuple[str, str]]]]
+
+
 @dataclass
 class FastBatch:
     """What one batch produced: Arrow tables per table name, and the documents SQL did not accept."""
@@ -343,8 +348,9 @@ class BulkParser:
     def close(self) -> None:
         self.connection.close()
 
-    def parse(self, documents: list[tuple[str, str]], extracted_at: datetime | None = None) -> FastBatch:
-        """``documents`` are (location, JSON text) pairs; returns Arrow tables and deferred documents."""
+    def parse(self, documents: list[BulkDocument], extracted_at: datetime | None = None) -> FastBatch:
+        """``documents`` are (location, JSON text) pairs, or triples with the document's results
+        rows; returns Arrow tables and deferred documents."""
         con = self.connection
         batch = pa.table({
             "doc_id": pa.array(range(len(documents)), pa.int64()),
@@ -394,7 +400,7 @@ class BulkParser:
                 join accepted as a using (doc_id)
                 join parents as p using (doc_id)
             """)
-        problems = self._results(tables)
+        problems = self._results(tables, documents)
         # The batch's tables go now, not when the next batch replaces them: a batch of documents
         # with results holds hundreds of MB, and two of them would not fit the memory limit.
         for name in ("batch", "extracted", "parents", "accepted",
@@ -402,43 +408,65 @@ class BulkParser:
             con.execute(f"drop table if exists {name}")
         return FastBatch(tables, [(location, text) for location, text in deferred], problems)
 
-    def _results(self, tables: dict[str, pa.Table]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    def _results(
+        self, tables: dict[str, pa.Table], documents: list[BulkDocument]
+    ) -> list[tuple[str, str, list[tuple[str, str]]]]:
         """The results tables of the accepted studies (and their design's arm groups), shaped by
-        the same Python code as the per-record path (:mod:`.results`): only the parts it reads are
-        taken out of DuckDB, one study at a time."""
-        rows: dict[str, list[dict[str, Any]]] = {f"studies__{name}": [] for name in RESULT_TABLES}
+        the same Python code as the per-record path (:mod:`.results`) from the document's parsed
+        text, and linked to the study as the per-record path links them."""
+        rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in RESULT_TABLES}
+        links: dict[str, tuple[list[str], list[str], list[str], list[int], list[str]]] = {
+            name: ([], [], [], [], []) for name in RESULT_TABLES
+        }
         problems = []
-        cursor = self.connection.execute("""
-            select a._dlt_id, a.nct_id, a.location, p.last_update_post_date,
-                json_extract(b.doc, '$.protocolSection.armsInterventionsModule')::varchar,
-                json_extract(b.doc, '$.protocolSection.statusModule')::varchar,
-                json_extract(b.doc, '$.resultsSection')::varchar
-            from accepted as a join batch as b using (doc_id) join parents as p using (doc_id)
+        accepted = self.connection.execute("""
+            select a.doc_id, a._dlt_id, a.nct_id, a.location, p.last_update_post_date
+            from accepted as a join parents as p using (doc_id)
             order by a.doc_id
-        """)
-        while chunk := cursor.fetchmany(100):
-            for parent_id, nct_id, location, last_update, arms, status, results in chunk:
-                document = {
-                    "protocolSection": {
-                        "armsInterventionsModule": json.loads(arms) if arms else None,
-                        "statusModule": json.loads(status) if status else None,
-                    },
-                    "resultsSection": json.loads(results) if results else None,
-                }
-                linked, found = linked_results_rows(document, parent_id, last_update, nct_id)
-                for table, table_rows in linked:
-                    rows[table].extend(table_rows)
-                if found:
-                    problems.append((location, nct_id, found))
-        for table, table_rows in rows.items():
-            columns = ["nct_id", *RESULT_TABLES[table.removeprefix("studies__")], "last_update_post_date",
-                       "_dlt_parent_id", "_dlt_root_id", "_dlt_list_idx", "_dlt_id"]
-            # Column by column: pa.Table.from_pylist costs ten times as much on these wide rows.
-            tables[table] = pa.table({
-                c: pa.array([row[c] for row in table_rows], pa.int64() if c == "_dlt_list_idx" else pa.string())
-                for c in columns
+        """).fetchall()
+        for doc_id, parent_id, nct_id, location, last_update in accepted:
+            document = documents[doc_id]
+            shaped, found = document[2] if len(document) > 2 else results_tuples(json.loads(document[1]))
+            for name, table_rows in shaped.items():
+                if not table_rows:
+                    continue
+                count = len(table_rows)
+                rows[name].extend(table_rows)
+                nct_ids, updates, parents, indexes, ids = links[name]
+                nct_ids.extend([nct_id] * count)
+                updates.extend([last_update] * count)
+                parents.extend([parent_id] * count)
+                indexes.extend(range(count))
+                ids.extend(child_ids(parent_id, name, count))
+            if found:
+                problems.append((location, nct_id, found))
+        for name, table_rows in rows.items():
+            nct_ids, updates, parents, indexes, ids = links[name]
+            # Column by column (rows transposed by zip), each made text at once: pa.Table.from_pylist
+            # costs ten times as much on these wide rows.
+            values = list(zip(*table_rows, strict=True)) or [()] * len(RESULT_TABLES[name])
+            parent_ids = pa.array(parents, pa.string())
+            tables[f"studies__{name}"] = pa.table({
+                "nct_id": pa.array(nct_ids, pa.string()),
+                **{c: text_column(v) for c, v in zip(RESULT_TABLES[name], values, strict=True)},
+                "last_update_post_date": pa.array(updates, pa.string()),
+                "_dlt_parent_id": parent_ids,
+                "_dlt_root_id": parent_ids,
+                "_dlt_list_idx": pa.array(indexes, pa.int64()),
+                "_dlt_id": pa.array(ids, pa.string()),
             })
         return problems
+
+
+def child_ids(parent_id: str, table: str, count: int) -> list[str]:
+    """:func:`.helpers.child_id` of a child table's rows ``0 .. count - 1`` of one parent."""
+    prefix = hashlib.md5(f"{parent_id}\x1f{table}\x1f".encode())
+    ids = []
+    for index in range(count):
+        digest = prefix.copy()
+        digest.update(b"%d" % index)
+        ids.append(digest.hexdigest())
+    return ids
 
 
 def _arrow(connection: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:

@@ -185,24 +185,37 @@ class DuplicateKeyError(ValueError):
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """JSON objects with a key twice are ambiguous (parsers keep either value): reject them."""
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise DuplicateKeyError(f"duplicated JSON key {key!r}")
-        seen[key] = value
-    return seen
+    # Called for every object of every document: the dict is built in one call, and only an
+    # object that lost a key is searched for the key it had twice.
+    unique = dict(pairs)
+    if len(unique) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(f"duplicated JSON key {key!r}")
+            seen.add(key)
+    return unique
+
+
+NOT_STRICT_JSON = object()
+"""What :func:`strict_json` returns for a text :func:`parse_text` does not read as JSON."""
+
+
+def strict_json(text: str) -> Any:
+    """``text`` as JSON when :func:`parse_text` reads it as JSON at all (not invalid, no key
+    twice in one object, not nested too deeply), else :data:`NOT_STRICT_JSON`. DuckDB's parser
+    accepts duplicated keys (and keeps one value), so the bulk fast path asks this first and
+    leaves every other text to the per-record path, which quarantines it with the reason; it
+    shapes the results section from the value returned (:mod:`.results`)."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):  # JSONDecodeError and DuplicateKeyError are ValueErrors
+        return NOT_STRICT_JSON
 
 
 def parses_strictly(text: str) -> bool:
-    """Whether :func:`parse_text` reads ``text`` as JSON at all: not invalid, no key twice in
-    one object, not nested too deeply. DuckDB's parser accepts duplicated keys (and keeps one
-    value), so the bulk fast path asks this first and leaves every other text to the per-record
-    path, which quarantines it with the reason."""
-    try:
-        json.loads(text, object_pairs_hook=_unique_keys)
-    except (ValueError, RecursionError):  # JSONDecodeError and DuplicateKeyError are ValueErrors
-        return False
-    return True
+    """Whether :func:`strict_json` reads ``text``."""
+    return strict_json(text) is not NOT_STRICT_JSON
 
 
 def _parse_json(location: str, text: str) -> Iterator[StudyDocument | UnreadableDocument]:

@@ -16,8 +16,11 @@ Each table is a child table of ``studies`` like the protocol's lists (``_dlt_par
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 RESULTS_PATH = "resultsSection"
 
@@ -88,11 +91,36 @@ def _text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+# Characters str.strip() removes: what utf8_trim removes from a column of texts.
+_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+def text_column(values: Sequence[Any]) -> pa.Array:
+    """:func:`_text` of every value, as an Arrow string array: a column of texts, integers or
+    booleans (and nulls) is converted by Arrow at once, any other column value by value."""
+    try:
+        array = pa.array(values)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):  # mixed, or not text
+        array = None
+    if array is not None:
+        kind = array.type
+        if pa.types.is_string(kind):
+            return pc.utf8_trim(array, characters=_WHITESPACE)
+        if pa.types.is_null(kind):
+            return pa.nulls(len(array), pa.string())
+        # str() of an integer, "true"/"false" of a boolean: what _text gives.
+        if kind == pa.int64() or pa.types.is_boolean(kind):
+            return pc.cast(array, pa.string())
+    return pa.array([_text(value) for value in values], pa.string())
+
+
 class _Walker:
-    """Collects rows per table and the places whose shape is not what the API documents."""
+    """Collects rows per table (tuples of JSON values in the table's column order, made text by
+    :func:`_text` or :func:`text_column`) and the places whose shape is not what the API
+    documents."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in RESULT_TABLES}
+        self.tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in RESULT_TABLES}
         self.problems: list[tuple[str, str]] = []
 
     def obj(self, value: Any, path: str) -> dict[str, Any]:
@@ -118,7 +146,16 @@ class _Walker:
 
     def add(self, table: str, **values: Any) -> None:
         get = values.get
-        self.tables[table].append({column: _text(get(column)) for column in RESULT_TABLES[table]})
+        self.tables[table].append(tuple([get(column) for column in RESULT_TABLES[table]]))
+
+    def head(self, table: str, tail: tuple[str, ...], **values: Any) -> tuple[Any, ...]:
+        """The values of a table's columns before ``tail`` (its last columns), for the rows that
+        share them: each row is then ``head + `` its own ``tail`` values."""
+        columns = RESULT_TABLES[table]
+        if columns[len(columns) - len(tail) :] != tail:
+            raise ValueError(f"{tail} are not the last columns of {table}")
+        get = values.get
+        return tuple([get(column) for column in columns[: len(columns) - len(tail)]])
 
 
 def _groups(w: _Walker, module: str, groups: Any, path: str, outcome_index: int | None = None) -> None:
@@ -141,25 +178,36 @@ def _groups(w: _Walker, module: str, groups: Any, path: str, outcome_index: int 
         )
 
 
+# The columns of each row of a list whose rows share the other columns (see _Walker.head).
+DENOM_TAIL = ("group_code", "value")
+MEASUREMENT_TAIL = ("group_code", "value", "spread", "lower_limit", "upper_limit", "measurement_comment")
+FLOW_TAIL = ("group_code", "num_subjects", "count_comment")
+EVENT_TAIL = ("group_code", "num_events", "num_affected", "num_at_risk")
+
+
 def _denoms(w: _Walker, module: str, denoms: Any, path: str, **where: Any) -> None:
+    rows = w.tables["result_denoms"]
     for d, denom in w.objects(denoms, path):
+        head = w.head("result_denoms", DENOM_TAIL, result_module=module, units=denom.get("units"), **where)
         for _, count in w.objects(denom.get("counts"), f"{path}[{d}].counts"):
-            w.add("result_denoms", result_module=module, units=denom.get("units"),
-                  group_code=count.get("groupId"), value=count.get("value"), **where)
+            rows.append((*head, count.get("groupId"), count.get("value")))
 
 
 def _measurements(w: _Walker, table: str, classes: Any, path: str, denom_module: str, **measure: Any) -> None:
+    rows = w.tables[table]
     for c, klass in w.objects(classes, path):
         _denoms(w, denom_module, klass.get("denoms"), f"{path}[{c}].denoms", class_index=c,
                 **{k: v for k, v in measure.items() if k in ("outcome_index", "measure_index")})
         for g, category in w.objects(klass.get("categories"), f"{path}[{c}].categories"):
+            head = w.head(
+                table, MEASUREMENT_TAIL, class_index=c, class_title=klass.get("title"), category_index=g,
+                category_title=category.get("title"), **measure,
+            )
             for _, m in w.objects(category.get("measurements"), f"{path}[{c}].categories[{g}].measurements"):
-                w.add(
-                    table, class_index=c, class_title=klass.get("title"), category_index=g,
-                    category_title=category.get("title"), group_code=m.get("groupId"), value=m.get("value"),
-                    spread=m.get("spread"), lower_limit=m.get("lowerLimit"), upper_limit=m.get("upperLimit"),
-                    measurement_comment=m.get("comment"), **measure,
-                )
+                rows.append((
+                    *head, m.get("groupId"), m.get("value"), m.get("spread"),
+                    m.get("lowerLimit"), m.get("upperLimit"), m.get("comment"),
+                ))
 
 
 FLOW_LISTS = (("milestone", "milestones", "achievements"), ("drop_withdraw", "dropWithdraws", "reasons"))
@@ -167,14 +215,18 @@ FLOW_LISTS = (("milestone", "milestones", "achievements"), ("drop_withdraw", "dr
 
 def _flow(w: _Walker, flow: dict[str, Any], path: str) -> None:
     _groups(w, "participant_flow", flow.get("groups"), f"{path}.groups")
+    rows = w.tables["flow_counts"]
     for p, period in w.objects(flow.get("periods"), f"{path}.periods"):
         for kind, key, inner in FLOW_LISTS:
             for t, item in w.objects(period.get(key), f"{path}.periods[{p}].{key}"):
+                head = w.head(
+                    "flow_counts", FLOW_TAIL, period_index=p, period_title=period.get("title"), count_kind=kind,
+                    type_index=t, count_type=item.get("type"),
+                )
                 for _, count in w.objects(item.get(inner), f"{path}.periods[{p}].{key}[{t}].{inner}"):
-                    w.add(
-                        "flow_counts", period_index=p, period_title=period.get("title"), count_kind=kind,
-                        type_index=t, count_type=item.get("type"), group_code=count.get("groupId"),
-                        num_subjects=count.get("numSubjects"), count_comment=count.get("comment"),
+                    rows.append(
+                        (*head, count.get("groupId"), count.get("numSubjects"),
+                         count.get("comment"))
                     )
 
 
@@ -230,21 +282,35 @@ def _outcomes(w: _Walker, outcomes: dict[str, Any], path: str) -> None:
 
 def _adverse_events(w: _Walker, events: dict[str, Any], path: str) -> None:
     _groups(w, "adverse_events", events.get("eventGroups"), f"{path}.eventGroups")
+    rows = w.tables["adverse_events"]
     for kind, key in (("serious", "seriousEvents"), ("other", "otherEvents")):
         for e, event in w.objects(events.get(key), f"{path}.{key}"):
+            head = w.head(
+                "adverse_events", EVENT_TAIL, event_kind=kind, event_index=e, term=event.get("term"),
+                organ_system=event.get("organSystem"), source_vocabulary=event.get("sourceVocabulary"),
+                assessment_type=event.get("assessmentType"), event_notes=event.get("notes"),
+            )
             for _, stat in w.objects(event.get("stats"), f"{path}.{key}[{e}].stats"):
-                w.add(
-                    "adverse_events", event_kind=kind, event_index=e, term=event.get("term"),
-                    organ_system=event.get("organSystem"), source_vocabulary=event.get("sourceVocabulary"),
-                    assessment_type=event.get("assessmentType"), event_notes=event.get("notes"),
-                    group_code=stat.get("groupId"), num_events=stat.get("numEvents"),
-                    num_affected=stat.get("numAffected"), num_at_risk=stat.get("numAtRisk"),
-                )
+                rows.append((
+                    *head, stat.get("groupId"), stat.get("numEvents"),
+                    stat.get("numAffected"), stat.get("numAtRisk"),
+                ))
+
+
+Rows = dict[str, list[tuple[Any, ...]]]
 
 
 def results_rows(document: Any) -> tuple[dict[str, list[dict[str, Any]]], list[tuple[str, str]]]:
     """Rows of every results table (without the linking columns) for one study document, and
     the (JSON path, reason) of each part whose shape could not be read."""
+    tables, problems = results_tuples(document)
+    return {name: [{c: _text(v) for c, v in zip(RESULT_TABLES[name], row, strict=True)} for row in rows]
+            for name, rows in tables.items()}, problems
+
+
+def results_tuples(document: Any) -> tuple[Rows, list[tuple[str, str]]]:
+    """:func:`results_rows` with each row a tuple of the JSON values in its table's column order,
+    not yet text (the bulk fast path makes each column text at once, :func:`text_column`)."""
     w = _Walker()
     if not isinstance(document, dict):
         return w.tables, w.problems

@@ -141,6 +141,12 @@
     {%- if not wanted or wanted | reject('in', passed) | list -%}
         {{- return('') -}}
     {%- endif -%}
+    {#- A warehouse where ClinicalTrials.gov was never loaded (its models build empty) has no
+        load to store. -#}
+    {%- set loads = source_relation('ctgov', 'studies').incorporate(path={'identifier': '_dlt_loads'}) -%}
+    {%- if adapter.get_relation(database=loads.database, schema=loads.schema, identifier=loads.identifier) is none -%}
+        {{- return('') -}}
+    {%- endif -%}
     {%- set stored = tested_loads_relation() -%}
     create table if not exists {{ stored }} (
         source_name {{ dbt.type_string() }},
@@ -149,7 +155,7 @@
     );
     insert into {{ stored }}
     select 'ctgov', max(loads.load_id), {{ build_started_at() }}
-    from {{ source_relation('ctgov', 'studies').incorporate(path={'identifier': '_dlt_loads'}) }} as loads
+    from {{ loads }} as loads
     where loads.status = 0
     having max(loads.load_id) is not null
 {%- endmacro %}

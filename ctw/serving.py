@@ -149,7 +149,8 @@ def _manifest_path() -> Path:
 
 
 def _column_tests(manifest: dict, model_id: str) -> tuple[set[str], set[str], list[list[str]]]:
-    """Columns with a unique test, columns with a not_null test, compound-unique column lists."""
+    """Columns with a unique test, columns with a not_null test (or in a not_null_columns test),
+    compound-unique column lists."""
     unique, not_null, compound = set(), set(), []
     for node in manifest["nodes"].values():
         if node.get("resource_type") != "test" or model_id not in node.get("depends_on", {}).get("nodes", []):
@@ -161,6 +162,8 @@ def _column_tests(manifest: dict, model_id: str) -> tuple[set[str], set[str], li
             unique.add(column)
         elif name == "not_null" and column:
             not_null.add(column)
+        elif name == "not_null_columns":
+            not_null.update(kwargs.get("column_names") or [])
         elif name in {"expect_compound_columns_to_be_unique", "unique_combination_of_columns"}:
             columns = kwargs.get("column_list") or kwargs.get("combination_of_columns")
             if columns:
@@ -169,7 +172,7 @@ def _column_tests(manifest: dict, model_id: str) -> tuple[set[str], set[str], li
 
 
 def primary_key_of(manifest: dict, model_id: str) -> tuple[str, ...]:
-    """The model's key: a primary_key constraint, else a unique + not_null column, else a
+    """The model's key: a primary_key constraint, else a column tested unique and not null, else a
     compound-unique test. Empty when the model declares none."""
     node = manifest["nodes"][model_id]
     for constraint in node.get("constraints") or []:

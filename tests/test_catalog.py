@@ -67,7 +67,8 @@ MANIFEST = {
             "dim_patient", "protected", "One row per person.", ["patient_id"], "marts/patients"
         ),
         "test.1": _test("dim_trial", "unique", column_name="trial_id"),
-        "test.2": _test("dim_trial", "not_null", column_name="trial_id"),
+        # The project's own form (one test per model), and dbt's per-column one: both are read.
+        "test.2": _test("dim_trial", "not_null_columns", column_names=["trial_id"]),
         "test.3": _test("bridge_trial_condition", "unique_combination_of_columns",
                         combination_of_columns=["trial_id", "condition_id"]),
         "test.4": _test("dim_patient", "unique", column_name="patient_id"),

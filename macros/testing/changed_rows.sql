@@ -13,11 +13,12 @@
     - anything else, a --full-refresh, a first build, or the spark target (no incremental
       models there): the whole relation, as without the placeholder.
 
-    Row-level tests (not_null, accepted_values, relationships, the expectations on values)
-    keep only those rows. A unique test keeps every row whose value appears among them, so a
-    duplicate between a changed row and a stored one is still found. Tests on several rows at
-    once (combinations of columns, row counts) are never scoped. So after a successful build
-    every stored row has passed every test; a failing build leaves its rows to be tested again.
+    Row-level tests (not_null, not_null_columns, accepted_values, relationships, the expectations
+    on values) keep only those rows. A unique test keeps every row whose value appears among
+    them, so a duplicate between a changed row and a stored one is still found. Tests on several
+    rows at once (combinations of columns, row counts) are never scoped. So after a successful
+    build every stored row has passed every test; a failing build leaves its rows to be tested
+    again.
 -#}
 
 {% macro default__get_where_subquery(relation) -%}
@@ -34,9 +35,9 @@
 
 {% macro row_level_tests() -%}
     {{- return([
-        'not_null', 'accepted_values', 'relationships', 'expect_column_values_to_not_be_null',
-        'expect_column_values_to_be_between', 'expect_column_values_to_match_regex',
-        'expect_column_pair_values_A_to_be_greater_than_B',
+        'not_null', 'not_null_columns', 'accepted_values', 'relationships',
+        'expect_column_values_to_not_be_null', 'expect_column_values_to_be_between',
+        'expect_column_values_to_match_regex', 'expect_column_pair_values_A_to_be_greater_than_B',
     ]) -}}
 {%- endmacro %}
 

@@ -6,8 +6,8 @@ increment of one bundled record posted later (a real API v2 record; only its las
 changes). Then, in one child process reading the session build's parsed project:
 
 1. The brief title of the new study and of a study loaded earlier are blanked in the raw table.
-   The tests of `stg_ctgov__studies` read only the study loaded since the tested load: the
-   `not_null` test fails with one row, the earlier study's row is not read (it passed when it
+   The tests of `stg_ctgov__studies` read only the study loaded since the tested load: its
+   `not_null_columns` test fails with one row, the earlier study's row is not read (it passed when it
    was loaded), and the stored load does not move (a test failed).
 2. The new study's title is put back: every ClinicalTrials.gov staging test passes, and the
    stored load moves to the increment's.
@@ -31,8 +31,14 @@ import pytest
 pytestmark = pytest.mark.dbt
 
 NEW_STUDY, EARLIER_STUDY = "NCT00716976", "NCT00465816"
-TEST = "not_null_stg_ctgov__studies_brief_title"
+# The model's not-null test (`not_null_columns`, brief_title among its columns).
+TEST = ("not_null_columns", "model.clinical_trials_warehouse.stg_ctgov__studies")
 EMPTY_MODEL = "int_trials__result_rows_rejected"
+
+
+def _is_tested(node) -> bool:
+    metadata = getattr(node, "test_metadata", None)  # unit tests have none
+    return metadata is not None and (metadata.name, node.attached_node) == TEST
 
 
 def _tested_load(path: Path) -> str | None:
@@ -76,11 +82,11 @@ def _tests(path: Path, project: Path, scratch: Path, parsed: Path) -> dict:
     def tests(select: str) -> dict:
         result = runner.invoke(["test", "--select", select, *folders])
         DuckDBConnectionManager.close_all_connections()
-        by_name = {r.node.name: r for r in result.result.results}
-        compiled = by_name[TEST].node.compiled_code
+        (tested,) = [r for r in result.result.results if _is_tested(r.node)]
+        compiled = tested.node.compiled_code
         return {
             "success": result.success,
-            "failures": by_name[TEST].failures,
+            "failures": tested.failures,
             "filter": compiled[compiled.index("where") : compiled.index(") dbt_subquery")],
             "tested_load": _tested_load(path),
         }

@@ -1,4 +1,4 @@
-"""The project's generic tests (expectation-style, and the compound-key test) fail on bad rows and pass on good ones.
+"""The project's generic tests (expectation-style, the compound-key test, not_null_columns) fail on bad rows and pass on good ones.
 
 Each test macro is called inline on a literal relation; dbt compiles all cases in one query,
 DuckDB counts the rows each case returns (a test fails when it returns rows).
@@ -19,8 +19,11 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 ROWS = "(select * from (values ('NCT01234567', 18, 65, 'a'), ('NCTX', -1, 10, 'b'), (null, 130, 140, 'a')) as t(id, lo, hi, grp))"
 NUMS = "(select * from (values (1, 1), (2, 1)) as t(a, b))"
+GAPS = "(select * from (values (1, null, null), (null, 2, 3), (4, 5, 6)) as t(a, b, c))"
 
-PREAMBLE = f"{{% set rows %}}{ROWS}{{% endset %}}{{% set nums %}}{NUMS}{{% endset %}}"
+PREAMBLE = (
+    f"{{% set rows %}}{ROWS}{{% endset %}}{{% set nums %}}{NUMS}{{% endset %}}{{% set gaps %}}{GAPS}{{% endset %}}"
+)
 
 # case name -> (test macro call, expected number of failing rows)
 CASES = {
@@ -30,6 +33,10 @@ CASES = {
     "in_set": ("test_expect_column_values_to_be_in_set(model=rows, column_name='grp', value_set=['a'])", 1),
     "not_null": ("test_expect_column_values_to_not_be_null(model=rows, column_name='id')", 1),
     "not_null_condition": ("test_expect_column_values_to_not_be_null(model=rows, column_name='id', row_condition='lo < 100')", 0),
+    # One failing row per NULL: a row with two NULLs among the columns fails twice.
+    "not_null_columns": ("test_not_null_columns(model=gaps, column_names=['a', 'b', 'c'])", 3),
+    "not_null_columns_one": ("test_not_null_columns(model=gaps, column_names=['c', 'a'])", 2),
+    "not_null_columns_ok": ("test_not_null_columns(model=nums, column_names=['a', 'b'])", 0),
     "lengths": ("test_expect_column_value_lengths_to_be_between(model=rows, column_name='id', min_value=11, max_value=11)", 1),
     "pair": ("test_expect_column_pair_values_A_to_be_greater_than_B(model=rows, column_A='hi', column_B='lo')", 0),
     "pair_fails": ("test_expect_column_pair_values_A_to_be_greater_than_B(model=nums, column_A='b', column_B='a', or_equal=true)", 1),

@@ -64,7 +64,7 @@ def test_the_registries_alone_build_the_trial_marts(subset_builds) -> None:
     assert set(_ran(status, "source_unique_ctgov_studies_nct_id").values()) == {"pass"}
     assert _ran(status, "source_unique_patients_") == {}
     assert _ran(status, "test_stg_patients__patients_ages_and_sex") == {}
-    assert set(_ran(status, "not_null_stg_patients__patients_record_id").values()) == {"pass"}
+    assert set(_ran(status, "not_null_columns_stg_patients__patients_record_id").values()) == {"pass"}
     downstream = {u: s for u, s in _ran(status, "unit_test.").items() if "patients" in u and "stg_patients" not in u}
     assert downstream and set(downstream.values()) == {"pass"}
 

@@ -148,15 +148,21 @@
     {%- if adapter.get_relation(database=loads.database, schema=loads.schema, identifier=loads.identifier) is none -%}
         {{- return('') -}}
     {%- endif -%}
+    {#- Run and committed here: the look-up above opened a transaction on the hooks'
+        connection, which dbt rolls back after the hook. The hook's own SQL is then empty. -#}
     {%- set stored = tested_loads_relation() -%}
-    create table if not exists {{ stored }} (
-        source_name {{ dbt.type_string() }},
-        load_id {{ dbt.type_string() }},
-        recorded_at {{ dbt.type_timestamp() }}
-    );
-    insert into {{ stored }}
-    select 'ctgov', max(loads.load_id), {{ build_started_at() }}
-    from {{ loads }} as loads
-    where loads.status = 0
-    having max(loads.load_id) is not null
+    {%- call statement('record_tested_load') -%}
+        create table if not exists {{ stored }} (
+            source_name {{ dbt.type_string() }},
+            load_id {{ dbt.type_string() }},
+            recorded_at {{ dbt.type_timestamp() }}
+        );
+        insert into {{ stored }}
+        select 'ctgov', max(loads.load_id), {{ build_started_at() }}
+        from {{ loads }} as loads
+        where loads.status = 0
+        having max(loads.load_id) is not null
+    {%- endcall -%}
+    {%- do adapter.commit() -%}
+    {{- return('') -}}
 {%- endmacro %}

@@ -238,6 +238,17 @@ class ForeignKey:
     referenced_column: str
 
 
+# Every data test's `where` by default (dbt_project.yml): a test run reads the rows that build
+# changed, so after a successful build every stored row has passed it; no filter on what holds.
+CHANGED_ROWS = "__changed_rows__"
+
+
+def _filtered(config: dict) -> bool:
+    """Whether a test's ``where`` leaves rows out for good (the changed-rows scope does not)."""
+    where = (config.get("where") or "").strip()
+    return bool(where) and where != CHANGED_ROWS
+
+
 def foreign_keys(manifest: dict, tables: Sequence[MartTable]) -> list[ForeignKey]:
     """Foreign keys between published marts, from ``relationships`` tests (and ``foreign_key``
     constraints) whose referenced column is the referenced mart's whole primary key. A test with a
@@ -261,7 +272,7 @@ def foreign_keys(manifest: dict, tables: Sequence[MartTable]) -> list[ForeignKey
         config = node.get("config") or {}
         if metadata.get("name") != "relationships" or not config.get("enabled", True):
             continue
-        if config.get("where") or str(config.get("severity", "error")).lower() != "error":
+        if _filtered(config) or str(config.get("severity", "error")).lower() != "error":
             continue
         kwargs = metadata.get("kwargs") or {}
         column, field_name = node.get("column_name") or kwargs.get("column_name"), kwargs.get("field")

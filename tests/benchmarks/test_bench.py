@@ -44,7 +44,7 @@ def test_benchmark_reports_every_figure_at_a_tiny_n(built_warehouse, monkeypatch
     work = Warehouse("bench").reset()
     monkeypatch.setenv("DBT_TARGET_PATH", str(work.target))
     results = bench(200, work.root, repeats=3, log=lambda _: None, base=built_warehouse.root, plain_dlt=False)
-    assert results["build_command"] == "ctw build --no-unit-tests --select source:ctgov+"
+    assert results["build_command"] == "ctw build --no-unit-tests --select source:ctgov+ --data-only"
     assert results["build"]["dbt"]["nodes"] > 0 and "unit_test" not in results["build"]["dbt"]["by_type"]
     assert 0 < results["build_node_s"] < results["build_s"]
     for step in ("floor", "extract", "build"):

@@ -42,9 +42,6 @@ from rich.table import Table
 from ctw.dbt import DbtFailed, run_dbt
 from ctw.lock import WarehouseLocked, lock_timeout, warehouse_lock
 from extract import settings
-from extract.pipeline import SourceDataRejected
-from extract.registry import discover
-from extract.runner import UnknownOption, extract_source
 
 app = typer.Typer(
     help="Clinical-trials warehouse: dlt extract loaders and the dbt build.",
@@ -145,18 +142,22 @@ def _extract(names: list[str], progress: str | None, inputs: list[str] | None = 
     With ``inputs`` and no source named, every source reads what it recognises there and a
     source that finds nothing is left out; it is an error only when no source finds anything.
     """
+    # Here, not at the top: the extractors import dlt, which `ctw build` and the readers need not.
     from extract.inputs import NothingToRead
+    from extract.registry import discover
+    from extract.runner import UnknownOption, extract_source
 
-    sources = discover()
+    # Only the sources named are imported (each brings its own libraries); all when none is.
+    sources = discover(names or None)
     unknown = [name for name in names if name not in sources]
     if unknown:
-        raise CliError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(sources)}")
+        raise CliError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(discover())}")
     given = {key: value for key, value in options.items() if value is not None and value is not False}
     chosen = names or list(sources)
     for key in given:
         takers = [name for name in chosen if key in sources[name].options]
         if not takers:
-            owners = [name for name, spec in sources.items() if key in spec.options]
+            owners = [name for name, spec in discover().items() if key in spec.options]
             raise CliError(f"--{key.replace('_', '-')} is an option of {', '.join(owners)}: name the source")
     skipped: list[str] = []
     for name in chosen:
@@ -238,6 +239,9 @@ def _one_line(exc: Exception) -> str:
     import duckdb
     from dlt.pipeline.exceptions import PipelineStepFailed
 
+    from extract.pipeline import SourceDataRejected
+    from extract.runner import UnknownOption
+
     if isinstance(exc, PipelineStepFailed):
         cause = exc.__cause__ or exc.exception
         return f"pipeline {exc.pipeline.pipeline_name} failed at {exc.step}: {cause}"
@@ -313,6 +317,13 @@ def extract(
 
 
 @app.command()
+# The weekly update's build is many small nodes (the changed trials' rows appended, tests on
+# them): most of a node's time is dbt's own work in Python, which a second thread overlaps with
+# the other's DuckDB query (about 6 s of 33 at N = 50,000; docs/performance.md). A full build's
+# large models keep DuckDB's threads busy already, and run with one.
+DATA_ONLY_THREADS = 2
+
+
 def build(
     select: Annotated[str | None, typer.Option("--select", "-s", help="dbt node selection")] = None,
     full_refresh: Annotated[bool, typer.Option(help="rebuild incremental models")] = False,
@@ -336,12 +347,15 @@ def build(
 
     ``--data-only`` is the weekly update's build (with ``--select source:ctgov+``, say): a view
     shows new rows without being made again, so views are left out and the tests on them kept
-    (dbt's indirect selection ``empty``: the tests selected are those the selection reaches)."""
+    (dbt's indirect selection ``empty``: the tests selected are those the selection reaches).
+    It runs with two dbt threads on DuckDB unless ``CTW_DBT_THREADS`` says otherwise."""
     args = ["build"]
     if select:
         args += ["--select", select]
     if data_only:
         args += ["--exclude", "config.materialized:view", "--indirect-selection", "empty"]
+        if "CTW_DBT_THREADS" not in os.environ and os.environ.get("CTW_DBT_TARGET", "duckdb") == "duckdb":
+            args += ["--threads", str(DATA_ONLY_THREADS)]
     if full_refresh:
         args.append("--full-refresh")
     if not unit_tests:

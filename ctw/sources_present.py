@@ -61,9 +61,14 @@ class Absent:
         return selectors
 
 
+# libyaml's loader when PyYAML was built with it: the project's YAML is read at every `ctw build`,
+# about ten times faster than by the pure-Python loader (2 s).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _yaml_documents(folder: Path) -> Iterator[tuple[Path, dict]]:
     for path in sorted(folder.rglob("*.yml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         if isinstance(document, dict):
             yield path, document
 

@@ -121,7 +121,7 @@ def extract_source(
     if isinstance(spec, str):
         from extract.registry import discover
 
-        spec = discover()[spec]
+        spec = discover([spec])[spec]
     unknown = sorted(set(options) - spec.options)
     if unknown:
         takes = ", ".join(sorted(spec.options)) or "no options"

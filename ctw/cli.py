@@ -316,7 +316,6 @@ def extract(
         _guarded(_extract, list(sources or []), "tqdm" if progress else None, list(input_paths or []), **options)
 
 
-@app.command()
 # The weekly update's build is many small nodes (the changed trials' rows appended, tests on
 # them): most of a node's time is dbt's own work in Python, which a second thread overlaps with
 # the other's DuckDB query (about 6 s of 33 at N = 50,000; docs/performance.md). A full build's
@@ -324,6 +323,7 @@ def extract(
 DATA_ONLY_THREADS = 2
 
 
+@app.command()
 def build(
     select: Annotated[str | None, typer.Option("--select", "-s", help="dbt node selection")] = None,
     full_refresh: Annotated[bool, typer.Option(help="rebuild incremental models")] = False,

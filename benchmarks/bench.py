@@ -204,8 +204,9 @@ def plain_dlt_step(data: str, folder: str, cap_mb: str) -> None:
 
 def dbt_timing(target: Path) -> dict[str, Any]:
     """What dbt's ``run_results.json`` says of a build: its nodes, the sum of their execution
-    times (the build's cost without dbt's start-up and parsing) per resource type, and the
-    elapsed time of the run (start-up excluded)."""
+    times (the build's cost without dbt's start-up and parsing; summed over dbt's threads, so
+    above the elapsed time when several ran) per resource type, and the elapsed time of the run
+    (start-up excluded)."""
     run = json.loads((target / "run_results.json").read_text())
     kinds: dict[str, dict[str, float]] = {}
     for result in run["results"]:

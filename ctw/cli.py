@@ -408,8 +408,13 @@ def run(
             help="copy the marts to PostgreSQL afterwards: auto (when reachable), always, never",
         ),
     ] = "auto",
+    unit_tests: Annotated[
+        bool, typer.Option(help="run the dbt unit tests too (they test SQL logic on fixtures, not the data)")
+    ] = True,
 ) -> None:
-    """Extract every source's bundled data, build the warehouse, publish and print headline figures."""
+    """Extract every source's bundled data, build the warehouse, publish and print headline figures.
+
+    ``--no-unit-tests`` leaves out dbt's unit tests, as ``ctw build --no-unit-tests`` does."""
     if publish.lower() not in PUBLISH_MODES:
         _fail(f"--publish must be auto, always or never, not {publish!r}")
     console.print(f"warehouse: {escape(str(settings.duckdb_path()))}")
@@ -417,7 +422,8 @@ def run(
         _guarded(_extract, [], "tqdm" if progress else None)
         from ctw.sources_present import exclude_absent
 
-        _guarded(run_dbt, ["build", *exclude_absent(notify=lambda line: console.print(escape(line)))])
+        args = ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
+        _guarded(run_dbt, [*args, *exclude_absent(notify=lambda line: console.print(escape(line)))])
         _guarded(_write_report)
         _guarded(_publish_step, publish)
     with _reading("ctw run"):

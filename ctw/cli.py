@@ -323,13 +323,18 @@ def extract(
 DATA_ONLY_THREADS = 2
 
 
+# `ctw build` and `ctw run`: unit tests check the models' SQL on fixtures; a data load cannot make them fail.
+UnitTestsOption = Annotated[
+    bool, typer.Option(help="run the dbt unit tests too (they test SQL logic on fixtures, not the data)")
+]
+WITHOUT_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
+
+
 @app.command()
 def build(
     select: Annotated[str | None, typer.Option("--select", "-s", help="dbt node selection")] = None,
     full_refresh: Annotated[bool, typer.Option(help="rebuild incremental models")] = False,
-    unit_tests: Annotated[
-        bool, typer.Option(help="run the dbt unit tests too (they test SQL logic on fixtures, not the data)")
-    ] = True,
+    unit_tests: UnitTestsOption = True,
     data_only: Annotated[
         bool,
         typer.Option(
@@ -359,7 +364,7 @@ def build(
     if full_refresh:
         args.append("--full-refresh")
     if not unit_tests:
-        args += ["--exclude-resource-type", "unit_test"]
+        args += WITHOUT_UNIT_TESTS
     from ctw.sources_present import exclude_absent
 
     with _writing("ctw build"):
@@ -408,9 +413,7 @@ def run(
             help="copy the marts to PostgreSQL afterwards: auto (when reachable), always, never",
         ),
     ] = "auto",
-    unit_tests: Annotated[
-        bool, typer.Option(help="run the dbt unit tests too (they test SQL logic on fixtures, not the data)")
-    ] = True,
+    unit_tests: UnitTestsOption = True,
 ) -> None:
     """Extract every source's bundled data, build the warehouse, publish and print headline figures.
 
@@ -422,7 +425,7 @@ def run(
         _guarded(_extract, [], "tqdm" if progress else None)
         from ctw.sources_present import exclude_absent
 
-        args = ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
+        args = ["build"] if unit_tests else ["build", *WITHOUT_UNIT_TESTS]
         _guarded(run_dbt, [*args, *exclude_absent(notify=lambda line: console.print(escape(line)))])
         _guarded(_write_report)
         _guarded(_publish_step, publish)
